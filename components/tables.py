@@ -1,0 +1,67 @@
+"""How each data table is shown and downloaded: column configs built from the schema."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+import streamlit as st
+
+from components.data import current_data_dir
+from components.schema import TableSpec
+
+LONG_TEXT = {
+    "summary",
+    "covers",
+    "cooperation_brings",
+    "suited_rationale",
+    "definition",
+    "examples",
+    "governance",
+    "lessons",
+    "description",
+    "focus",
+    "benefit",
+    "rationale",
+    "note",
+    "contribution",
+    "seed_says",
+    "record_says",
+}
+
+
+def column_config(spec: TableSpec) -> dict[str, object]:
+    """A ``column_config`` mapping for ``st.dataframe`` derived from the table's spec."""
+    config: dict[str, object] = {}
+    for col in spec.columns:
+        label = col.name.replace("_", " ").capitalize()
+        if col.name == "source_url":
+            config[col.name] = st.column_config.LinkColumn(label, display_text="open", width="small")
+        elif col.kind == "int":
+            config[col.name] = st.column_config.NumberColumn(label, format="%d", width="small")
+        elif col.kind == "float":
+            config[col.name] = st.column_config.NumberColumn(label, format="%.3f", width="small")
+        elif col.kind == "bool":
+            config[col.name] = st.column_config.CheckboxColumn(label, width="small")
+        elif col.kind == "date":
+            config[col.name] = st.column_config.DateColumn(label, format="YYYY-MM-DD", width="small")
+        elif col.name in LONG_TEXT:
+            config[col.name] = st.column_config.TextColumn(label, width="large")
+        else:
+            config[col.name] = st.column_config.TextColumn(label)
+    return config
+
+
+def raw_csv(spec: TableSpec, directory: Path | None = None) -> bytes:
+    """The file exactly as stored, so a download is the citable original."""
+    return ((directory or current_data_dir()) / spec.file_name).read_bytes()
+
+
+def search_rows(frame: pd.DataFrame, query: str) -> pd.DataFrame:
+    """Rows where any text cell contains ``query`` (case-insensitive, literal)."""
+    query = query.strip()
+    if not query:
+        return frame
+    text = frame.astype("string").fillna("")
+    hit = text.apply(lambda column: column.str.contains(query, case=False, regex=False)).any(axis=1)
+    return frame[hit]

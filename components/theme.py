@@ -1,0 +1,86 @@
+"""Colours shared by every page and chart, safe for colour-blind readers.
+
+Okabe & Ito's eight colours carry the main categories; Paul Tol's "muted" scheme extends
+them. An agency keeps one colour everywhere: the main agencies have fixed colours, every
+other agency gets one from a stable hash of its id, so adding rows never reshuffles them.
+"""
+
+from __future__ import annotations
+
+import hashlib
+
+OKABE_ITO = (
+    "#0072B2",  # blue
+    "#E69F00",  # orange
+    "#009E73",  # bluish green
+    "#D55E00",  # vermillion
+    "#CC79A7",  # reddish purple
+    "#56B4E9",  # sky blue
+    "#F0E442",  # yellow
+    "#000000",  # black
+)
+TOL_MUTED = (
+    "#332288",
+    "#88CCEE",
+    "#44AA99",
+    "#117733",
+    "#999933",
+    "#DDCC77",
+    "#CC6677",
+    "#882255",
+    "#AA4499",
+)
+NEUTRAL = "#8C8C8C"
+
+DESTINATION_COLOURS = {
+    "moon": "#8C8C8C",
+    "terrestrial_planets": "#D55E00",
+    "giant_planets": "#E69F00",
+    "small_bodies": "#009E73",
+    "heliopause_ism": "#0072B2",
+    "exoplanets": "#CC79A7",
+    "near_earth_space": "#56B4E9",
+    "sun": "#F0E442",
+}
+
+AGENCY_COLOURS = {
+    "nasa": "#0072B2",
+    "esa": "#E69F00",
+    "cnsa": "#D55E00",
+    "roscosmos": "#882255",
+    "ussr": "#CC6677",
+    "jaxa": "#009E73",
+    "isas": "#44AA99",
+    "nasda": "#117733",
+    "isro": "#F0E442",
+    "cnes": "#56B4E9",
+    "dlr": "#000000",
+    "asi": "#999933",
+    "csa": "#CC79A7",
+    "uksa": "#332288",
+    "kari": "#DDCC77",
+    "mbrsc": "#AA4499",
+}
+
+STATUS_COLOURS = {
+    "completed": "#0072B2",
+    "operating": "#009E73",
+    "failed": "#D55E00",
+    "in development": "#E69F00",
+    "planned": "#F0E442",
+    "notional": "#CC79A7",
+    "cancelled": "#8C8C8C",
+}
+
+
+def agency_colour(agency_id: str) -> str:
+    """The one colour of an agency, in every chart."""
+    if agency_id in AGENCY_COLOURS:
+        return AGENCY_COLOURS[agency_id]
+    digest = hashlib.sha1(agency_id.encode("utf-8")).digest()
+    palette = TOL_MUTED + OKABE_ITO[:6]
+    return palette[digest[0] % len(palette)]
+
+
+def destination_colour(destination_id: str) -> str:
+    return DESTINATION_COLOURS.get(destination_id, NEUTRAL)

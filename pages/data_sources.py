@@ -1,0 +1,74 @@
+"""Data & sources: every table, browsable and downloadable, with its dictionary and errata."""
+
+import streamlit as st
+
+from components.data import current_data_dir, get_dataset
+from components.schema import TABLES, TABLES_BY_NAME
+from components.tables import column_config, raw_csv, search_rows
+from components.ui import md, tables_ready
+
+dataset = get_dataset()
+
+st.title("Data & sources")
+st.markdown(
+    "Every fact in the explorer comes from one of these tables. Each row carries a `source`: a section of the "
+    "seed texts (ch. 7 of *Planetary Exploration, Horizon 2061*; *Experience with collaborative space projects*, "
+    "IISL 2012) or a public record such as NASA's NSSDCA catalogue. Where a seed and the record disagree, the data "
+    "keeps the record and the errata below show both."
+)
+st.info(
+    "Table 7.1's cells (benefits and recommended modes per destination) are **reconstructed** from the numbered "
+    "paragraphs of ch. 7 §7.5.2: the book prints the table as an image.",
+    icon=":material/info:",
+)
+
+if dataset.problems:
+    with st.expander(f"{len(dataset.problems)} table(s) could not be loaded", expanded=True, icon=":material/error:"):
+        for problem in dataset.problems.values():
+            st.error(md(problem))
+
+labels = {spec.name: f"{spec.title} ({spec.file_name})" for spec in TABLES}
+chosen = st.selectbox(
+    "Table",
+    options=[spec.name for spec in TABLES],
+    format_func=labels.__getitem__,
+    key="data_table",
+    help="Type to search the list.",
+)
+spec = TABLES_BY_NAME[chosen]
+
+if tables_ready(dataset, spec.name):
+    frame = dataset.table(spec.name)
+    query = st.text_input("Filter rows", placeholder="Type a name, id or source…", key="data_query", max_chars=100)
+    shown = search_rows(frame, query)
+    st.caption(f"{len(shown)} of {len(frame)} rows · {len(spec.columns)} columns · key: {', '.join(spec.key)}")
+    if shown.empty:
+        st.info("No row matches this filter.", icon=":material/search_off:")
+    else:
+        st.dataframe(shown, hide_index=True, column_config=column_config(spec), width="stretch")
+    st.download_button(
+        f"Download {spec.file_name}",
+        data=raw_csv(spec),
+        file_name=spec.file_name,
+        mime="text/csv",
+        icon=":material/download:",
+        key=f"download_{spec.name}",
+    )
+
+st.subheader("Seed errata")
+if tables_ready(dataset, "errata"):
+    st.caption("Where a seed text differs from the public record. The data uses the record.")
+    st.dataframe(
+        dataset.errata,
+        hide_index=True,
+        column_config=column_config(TABLES_BY_NAME["errata"]),
+        column_order=("section", "topic", "seed_says", "record_says", "source"),
+        width="stretch",
+    )
+
+with st.expander("Data dictionary (data/README.md)", icon=":material/menu_book:"):
+    dictionary = current_data_dir() / "README.md"
+    if dictionary.is_file():
+        st.markdown(dictionary.read_text(encoding="utf-8"))
+    else:
+        st.warning("data/README.md is missing.")
