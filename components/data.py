@@ -346,7 +346,8 @@ def _mission_rules(missions: pd.DataFrame) -> Iterable[tuple[int, str, str]]:
                 "launch_date",
                 f"the launch date {m.launch_date.date()} is not in launch_year {m.launch_year}",
             )
-        if not pd.isna(m.end_year) and not pd.isna(m.launch_year) and m.end_year < m.launch_year:
+        launched = m.status not in ("cancelled", "notional")
+        if launched and not pd.isna(m.end_year) and not pd.isna(m.launch_year) and m.end_year < m.launch_year:
             yield position, "end_year", f"the mission ends ({m.end_year}) before its launch ({m.launch_year})"
         if m.status in ("completed", "failed") and pd.isna(m.end_year):
             yield position, "end_year", f"a {m.status} mission needs an end year"
