@@ -274,7 +274,18 @@ def pandera_schema(spec: TableSpec) -> pa.DataFrameSchema:
     )
 
 
+# pandera reports built-in checks by their own names, whatever ``name=`` they were given.
+_CHECK_ALIASES = {
+    "isin": "allowed",
+    "greater_than_or_equal_to": "min",
+    "less_than_or_equal_to": "max",
+    "str_matches": "pattern",
+    "str_length": "max_length",
+}
+
+
 def _describe_failure(spec: TableSpec, check: str, column: str | None, value: object) -> str:
+    check = _CHECK_ALIASES.get(check, check)
     col = spec.column(column) if column in spec.column_names else None
     shown = _clip(value)
     if check in ("allowed", "allowed_items") and col is not None and col.allowed is not None:

@@ -171,7 +171,9 @@ def test_broken_table_spares_independent_tables(data_copy: Path) -> None:
 
 def test_strict_loader_raises_first_problem(data_copy: Path) -> None:
     set_cell(data_copy / "pillars.csv", 1, "suited_cooperation", "maybe")
-    with pytest.raises(DataFileError, match=r"data/pillars.csv, row 1 \(pillar_id 'science'\), column 'suited_cooperation'"):
+    with pytest.raises(
+        DataFileError, match=r"data/pillars.csv, row 1 \(pillar_id 'science'\), column 'suited_cooperation'"
+    ):
         load_dataset_strict(data_copy)
 
 

@@ -1,0 +1,139 @@
+"""Schema and integrity over every table, in one loop, plus the domain rules a reader relies on."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from components.data import DATA_DIR, Dataset
+from components.schema import TABLES
+
+TABLE_NAMES = [spec.name for spec in TABLES]
+
+
+@pytest.mark.parametrize("name", TABLE_NAMES)
+def test_table_loads_and_validates(dataset: Dataset, name: str) -> None:
+    assert name not in dataset.problems, str(dataset.problems.get(name))
+    assert len(dataset.table(name)) > 0
+
+
+@pytest.mark.parametrize("name", TABLE_NAMES)
+def test_every_row_has_a_source(dataset: Dataset, name: str) -> None:
+    frame = dataset.table(name)
+    assert frame["source"].notna().all()
+    assert (frame["source"].str.strip().str.len() >= 5).all()
+
+
+@pytest.mark.parametrize("spec", TABLES, ids=TABLE_NAMES)
+def test_data_dictionary_documents_every_column(spec) -> None:
+    readme = (DATA_DIR / "README.md").read_text(encoding="utf-8")
+    section = re.search(rf"^## {re.escape(spec.file_name)}.*?(?=^## |\Z)", readme, flags=re.M | re.S)
+    assert section, f"data/README.md has no section for {spec.file_name}"
+    documented = set(re.findall(r"^\| ([a-z_0-9, ]+) \|", section.group(0), flags=re.M))
+    names = {name.strip() for cell in documented for name in cell.split(",")}
+    assert set(spec.column_names) <= names, f"undocumented: {set(spec.column_names) - names}"
+
+
+def test_no_stray_csv_files() -> None:
+    """Every CSV in data/ is a known table, so nothing is silently ignored."""
+    files = {path.stem for path in Path(DATA_DIR).glob("*.csv")}
+    assert files == set(TABLE_NAMES)
+
+
+def test_core_counts(dataset: Dataset) -> None:
+    assert len(dataset.pillars) == 4
+    assert list(dataset.science_questions["question_id"]) == ["q1", "q2", "q3", "q4", "q5", "q6"]
+    assert dataset.destinations["in_table_7_1"].sum() == 6
+    assert sorted(dataset.cooperation_modes["rank"]) == [1, 2, 3, 4, 5, 6]
+    assert len(dataset.missions) >= 150
+    assert len(dataset.agencies) >= 30
+
+
+def test_table_7_1_rows_are_complete_and_labelled(dataset: Dataset) -> None:
+    table_destinations = set(dataset.destinations.query("in_table_7_1")["destination_id"])
+    assert set(dataset.destination_benefits["destination_id"]) == table_destinations
+    assert set(dataset.destination_modes["destination_id"]) == table_destinations
+    assert dataset.destination_benefits["reconstructed"].all()
+    assert dataset.destination_modes["reconstructed"].all()
+
+
+def test_each_destination_spans_past_present_and_future(dataset: Dataset) -> None:
+    missions = dataset.missions
+    for destination in dataset.destinations.query("in_table_7_1")["destination_id"]:
+        here = missions[missions["destination_id"] == destination]
+        flown = here[here["status"].isin(["completed", "operating", "failed"])]
+        assert len(flown) >= 2, destination
+        assert (here["status"] == "notional").any(), f"{destination} has no notional Horizon 2061 mission"
+        if destination not in ("heliopause_ism",):
+            assert here["status"].isin(["in development", "planned"]).any(), f"{destination} has no planned mission"
+
+
+def test_notional_windows_sit_in_the_horizon(dataset: Dataset) -> None:
+    notional = dataset.missions.query("status == 'notional'")
+    assert len(notional) >= 10
+    assert (notional["window_end"] <= 2061).all()
+    assert notional["launch_year"].isna().all()
+
+
+def test_national_missions_have_no_foreign_participants(dataset: Dataset) -> None:
+    countries = dataset.agencies.set_index("agency_id")["country"]
+    missions = dataset.missions.set_index("mission_id")
+    participants = dataset.mission_participants.assign(country=lambda f: f["agency_id"].map(countries))
+    for mission_id, group in participants.groupby("mission_id"):
+        mission = missions.loc[mission_id]
+        lead_country = countries[mission["lead_agency_id"]]
+        if mission["cooperation_mode_id"] == "national":
+            assert set(group["country"]) == {lead_country}, mission_id
+        elif mission["cooperation_mode_id"] != "working_group" and mission["status"] != "notional":
+            assert group["country"].nunique() >= 2, f"{mission_id} is cooperative but lists one country"
+
+
+def test_lead_agency_existed_at_launch(dataset: Dataset) -> None:
+    agencies = dataset.agencies.set_index("agency_id")
+    launched = dataset.missions.dropna(subset=["lead_agency_id", "launch_year"])
+    for mission in launched.itertuples():
+        founded = agencies.at[mission.lead_agency_id, "founded"]
+        dissolved = agencies.at[mission.lead_agency_id, "dissolved"]
+        assert pd.isna(founded) or founded <= mission.launch_year, mission.mission_id
+        assert pd.isna(dissolved) or mission.launch_year <= dissolved, mission.mission_id
+
+
+def test_memberships_fall_within_agency_lifetimes(dataset: Dataset) -> None:
+    joined = dataset.memberships.merge(dataset.agencies, on="agency_id")
+    assert (joined["founded"].isna() | (joined["year_joined"] >= joined["founded"])).all()
+    assert (joined["dissolved"].isna() | (joined["year_joined"] <= joined["dissolved"])).all()
+
+
+def test_errata_point_at_real_rows(dataset: Dataset) -> None:
+    id_column = {spec.name: spec.key[0] for spec in TABLES}
+    for erratum in dataset.errata.itertuples():
+        rows = dataset.table(erratum.table)[id_column[erratum.table]]
+        assert erratum.row_id in set(rows), erratum.erratum_id
+
+
+def test_seed_dates_corrected_against_the_record(dataset: Dataset) -> None:
+    """The README's example slips: the record is in the columns, the seed's figure in the note."""
+    missions = dataset.missions.set_index("mission_id")
+    assert missions.at["hiten", "launch_year"] == 1990
+    assert "1992" in missions.at["hiten", "note"]
+    assert missions.at["nozomi", "launch_year"] == 1998
+    assert "1995" in missions.at["nozomi", "note"]
+
+
+def test_agency_positions_are_on_land_scale(dataset: Dataset) -> None:
+    """Headquarters must sit inside a plausible box for their country code (catches swapped lat/lon)."""
+    boxes = {
+        "USA": (24, 50, -125, -66),
+        "CHN": (18, 54, 73, 135),
+        "JPN": (24, 46, 122, 146),
+        "DEU": (47, 55, 5, 16),
+        "FRA": (41, 51, -5, 10),
+        "IND": (6, 36, 68, 98),
+    }
+    for agency in dataset.agencies.itertuples():
+        if agency.country in boxes:
+            south, north, west, east = boxes[agency.country]
+            assert south <= agency.hq_lat <= north and west <= agency.hq_lon <= east, agency.agency_id
