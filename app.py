@@ -5,6 +5,8 @@ sidebar. Streamlit stops discovering ``pages/`` once ``st.navigation`` is called
 page is listed here.
 """
 
+from pathlib import Path
+
 import streamlit as st
 
 from components.data import get_dataset
@@ -12,7 +14,7 @@ from components.ui import dataset_status
 
 st.set_page_config(
     page_title="Horizon 2061 Explorer",
-    page_icon=":material/public:",
+    page_icon=str(Path(__file__).parent / "assets" / "favicon.png"),
     layout="wide",
     initial_sidebar_state="expanded",
 )
