@@ -1,8 +1,8 @@
 """Horizon 2061 Explorer: the frame every page runs in.
 
 Page config, theme (``.streamlit/config.toml``), the explicit page registry and the shared
-sidebar. Streamlit stops discovering ``pages/`` once ``st.navigation`` is called, so every
-page is listed here.
+sidebar with the one filter state that every page reads. Streamlit stops discovering
+``pages/`` once ``st.navigation`` is called, so every page is listed here.
 """
 
 from pathlib import Path
@@ -10,6 +10,7 @@ from pathlib import Path
 import streamlit as st
 
 from components.data import get_dataset
+from components.state import filter_sidebar, show_url_notices, sync_state
 from components.ui import dataset_status
 
 st.set_page_config(
@@ -23,18 +24,31 @@ PAGES = {
     "Overview": [
         st.Page("pages/home.py", title="Home", icon=":material/home:", default=True),
     ],
+    "Explore": [
+        st.Page("pages/pillars.py", title="Four pillars", icon=":material/view_column:", url_path="pillars"),
+        st.Page(
+            "pages/destinations.py", title="Destinations", icon=":material/travel_explore:", url_path="destinations"
+        ),
+        st.Page("pages/cooperation.py", title="Cooperation", icon=":material/handshake:", url_path="cooperation"),
+    ],
     "Reference": [
         st.Page("pages/data_sources.py", title="Data & sources", icon=":material/table:", url_path="data"),
     ],
 }
 
 page = st.navigation(PAGES)
+dataset = get_dataset()
+sync_state(dataset)
 
 with st.sidebar:
     st.markdown("### Horizon 2061 Explorer")
     st.caption(
         "International cooperation in planetary exploration, after chapter 7 of *Planetary Exploration, Horizon 2061*."
     )
-    dataset_status(get_dataset())
+    if "destinations" in dataset.tables and "agencies" in dataset.tables:
+        filter_sidebar(dataset)
+        st.caption(":material/link: The address bar holds this view: copy it to share the exact filters.")
+    dataset_status(dataset)
 
+show_url_notices()
 page.run()

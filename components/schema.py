@@ -255,6 +255,23 @@ TABLES: tuple[TableSpec, ...] = (
         ),
     ),
     TableSpec(
+        "destination_questions",
+        title="Which key questions each destination serves (reconstructed)",
+        key=("destination_id", "question_id"),
+        foreign_keys=(
+            ForeignKey("destination_id", "destinations", "destination_id"),
+            ForeignKey("question_id", "science_questions", "question_id"),
+        ),
+        columns=(
+            Col("destination_id"),
+            Col("question_id"),
+            Col("emphasis", allowed=("primary", "supporting")),
+            _text("basis", max_length=300),
+            Col("reconstructed", "bool"),
+            SOURCE,
+        ),
+    ),
+    TableSpec(
         "agencies",
         title="Agencies, institutes and companies",
         key=("agency_id",),

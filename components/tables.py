@@ -8,7 +8,7 @@ import pandas as pd
 import streamlit as st
 
 from components.data import current_data_dir
-from components.schema import TableSpec
+from components.schema import TABLES, Col, TableSpec
 
 LONG_TEXT = {
     "summary",
@@ -32,8 +32,21 @@ LONG_TEXT = {
 
 def column_config(spec: TableSpec) -> dict[str, object]:
     """A ``column_config`` mapping for ``st.dataframe`` derived from the table's spec."""
+    return _config_for(spec.columns)
+
+
+def column_config_for_frame(frame: pd.DataFrame) -> dict[str, object]:
+    """Column configs for a derived frame: known columns keep their table's type and format."""
+    known: dict[str, Col] = {}
+    for spec in TABLES:
+        for col in spec.columns:
+            known.setdefault(col.name, col)
+    return _config_for([known.get(name, Col(name)) for name in frame.columns])
+
+
+def _config_for(columns) -> dict[str, object]:
     config: dict[str, object] = {}
-    for col in spec.columns:
+    for col in columns:
         label = col.name.replace("_", " ").capitalize()
         if col.name == "source_url":
             config[col.name] = st.column_config.LinkColumn(label, display_text="open", width="small")

@@ -44,3 +44,33 @@ def dataset_status(dataset: Dataset) -> None:
         + ", ".join(f"`{p.file}`" for p in dataset.problems.values()),
         icon=":material/warning:",
     )
+
+
+def render_chart(chart_id: str, ctx, *, key: str | None = None, on_select: str = "ignore", **select_kwargs):
+    """Draw a registered chart with its one-sentence summary; say so when filters leave nothing.
+
+    Returns the selection event when ``on_select="rerun"``, else None.
+    """
+    from components.charts import CHARTS_BY_ID, build
+
+    spec = CHARTS_BY_ID[chart_id]
+    if not tables_ready(ctx.dataset, *spec.tables):
+        return None
+    if "missions" in spec.tables and any(r in spec.reads for r in ("destinations", "agencies")):
+        if ctx.filtered.missions.empty:
+            st.info(
+                f"**{spec.title}**: no mission matches the current filters. Widen them in the sidebar "
+                "or use *Reset filters*.",
+                icon=":material/filter_alt_off:",
+            )
+            return None
+    figure, summary = build(chart_id, ctx)
+    event = st.plotly_chart(
+        figure,
+        key=key or f"chart_{chart_id}",
+        on_select=on_select,
+        config={"displaylogo": False, "toImageButtonOptions": {"filename": chart_id, "scale": 2}},
+        **select_kwargs,
+    )
+    st.caption(md(summary))
+    return event if on_select == "rerun" else None

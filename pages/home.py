@@ -47,8 +47,9 @@ if tables_ready(dataset, "missions", "agencies", "destinations"):
         border=True,
     )
     st.caption(
-        f"{figures.missions} missions · {figures.agencies} agencies · {figures.cooperative_share:.0%} cooperative · "
-        f"{figures.destinations} destinations"
+        f"Cooperative: at least one partner agency from another country. Of {figures.real_missions} missions flown "
+        f"or committed between {figures.first_launch_year} and {figures.last_planned_year}, "
+        f"{figures.cooperative_missions} were cooperative."
     )
 
     st.subheader("Destinations at a glance")

@@ -1,0 +1,249 @@
+"""The registry of every chart in the app, under stable ids.
+
+Pages render charts from here; image export, slide decks and the presentation mode
+enumerate the same registry. Each entry knows its title, which page shows it, which parts
+of the ``FilterState`` it follows, how to build its figure from a ``ChartContext`` and how to
+say its main finding in one sentence.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from datetime import date
+
+import plotly.graph_objects as go
+
+from components.analysis import (
+    heritage,
+    payload_and_platform_contributions,
+    recommended_vs_practised,
+)
+from components.charts import explore, timeline
+from components.data import Dataset
+from components.filters import FilteredData, FilterState, apply_filters
+
+SIDEBAR_FILTERS = ("destinations", "agencies", "statuses", "modes", "years")
+
+
+@dataclass(frozen=True)
+class ChartContext:
+    """Everything a chart may read: the data, the filtered missions and the view state."""
+
+    dataset: Dataset
+    state: FilterState
+    options: Mapping[str, str] = field(default_factory=dict)
+    today: date = field(default_factory=date.today)
+
+    @property
+    def filtered(self) -> FilteredData:
+        return apply_filters(self.state, self.dataset.missions, self.dataset.mission_participants)
+
+
+@dataclass(frozen=True)
+class ChartSpec:
+    chart_id: str
+    title: str
+    page: str
+    build: Callable[[ChartContext], go.Figure]
+    summary: Callable[[ChartContext], str]
+    reads: tuple[str, ...]
+    tables: tuple[str, ...]
+    needs_focus: bool = False
+    needs_compare: bool = False
+
+
+def _focus(ctx: ChartContext) -> str:
+    return ctx.state.focus or "moon"
+
+
+def _compare(ctx: ChartContext) -> str:
+    return ctx.state.compare or ("terrestrial_planets" if _focus(ctx) != "terrestrial_planets" else "moon")
+
+
+def _focus_name(ctx: ChartContext) -> str:
+    return str(ctx.dataset.destinations.set_index("destination_id").loc[_focus(ctx), "name"])
+
+
+def _focus_missions(ctx: ChartContext):
+    missions = ctx.filtered.missions
+    return missions[missions["destination_id"] == _focus(ctx)]
+
+
+def _contributions(ctx: ChartContext):
+    f = ctx.filtered
+    return payload_and_platform_contributions(f.missions, f.participants, ctx.dataset.agencies)
+
+
+def _recommended(ctx: ChartContext):
+    d = ctx.dataset
+    return recommended_vs_practised(d.destination_modes, ctx.filtered.missions, d.destinations)
+
+
+def _heritage(ctx: ChartContext):
+    return heritage(ctx.dataset.missions, ctx.dataset.mission_participants, _focus(ctx))
+
+
+CHARTS: tuple[ChartSpec, ...] = (
+    ChartSpec(
+        "pillars_science_matrix",
+        "Which key questions each destination serves",
+        "pillars",
+        lambda c: explore.science_matrix(
+            c.dataset.destination_questions, c.dataset.destinations, c.dataset.science_questions
+        ),
+        lambda c: explore.science_matrix_summary(c.dataset.destination_questions, c.dataset.science_questions),
+        reads=(),
+        tables=("destination_questions", "destinations", "science_questions"),
+    ),
+    ChartSpec(
+        "pillars_missions_by_status",
+        "Missions by destination and status",
+        "pillars",
+        lambda c: explore.missions_by_status(c.filtered.missions, c.dataset.destinations),
+        lambda c: explore.missions_by_status_summary(c.filtered.missions, c.dataset.destinations),
+        reads=SIDEBAR_FILTERS,
+        tables=("missions", "mission_participants", "destinations"),
+    ),
+    ChartSpec(
+        "pillars_partner_contributions",
+        "Partner contributions by decade and kind",
+        "pillars",
+        lambda c: explore.partner_contributions(_contributions(c)),
+        lambda c: explore.partner_contributions_summary(_contributions(c)),
+        reads=SIDEBAR_FILTERS,
+        tables=("missions", "mission_participants", "agencies"),
+    ),
+    ChartSpec(
+        "pillars_deep_space_antennas",
+        "Deep-space ground stations",
+        "pillars",
+        lambda c: explore.deep_space_antennas(c.dataset.infrastructures),
+        lambda c: explore.deep_space_antennas_summary(c.dataset.infrastructures),
+        reads=(),
+        tables=("infrastructures",),
+    ),
+    ChartSpec(
+        "destination_status",
+        "A destination's missions by status",
+        "destinations",
+        lambda c: explore.status_strip(_focus_missions(c), _focus_name(c)),
+        lambda c: explore.missions_by_status_summary(_focus_missions(c), c.dataset.destinations),
+        reads=(*SIDEBAR_FILTERS, "focus"),
+        tables=("missions", "mission_participants", "destinations"),
+        needs_focus=True,
+    ),
+    ChartSpec(
+        "destination_timeline",
+        "A destination's mission timeline",
+        "destinations",
+        lambda c: timeline.mission_timeline(
+            _focus_missions(c),
+            c.dataset.mission_participants,
+            c.dataset.agencies,
+            c.dataset.destinations,
+            color_by=c.options.get("color_by", "status"),
+            today=c.today,
+            compact=True,
+            title=f"{_focus_name(c)}: missions from first flight to 2061",
+        ),
+        lambda c: timeline.timeline_summary(_focus_missions(c), c.dataset.agencies),
+        reads=(*SIDEBAR_FILTERS, "focus"),
+        tables=("missions", "mission_participants", "agencies", "destinations"),
+        needs_focus=True,
+    ),
+    ChartSpec(
+        "destination_heritage",
+        "Agencies with heritage at a destination",
+        "destinations",
+        lambda c: explore.heritage_heatmap(_heritage(c), c.dataset.agencies, _focus_name(c)),
+        lambda c: explore.heritage_summary(_heritage(c), c.dataset.agencies),
+        reads=("focus",),
+        tables=("missions", "mission_participants", "agencies"),
+        needs_focus=True,
+    ),
+    ChartSpec(
+        "destination_comparison",
+        "Two destinations compared",
+        "destinations",
+        lambda c: explore.destination_comparison(
+            c.filtered.missions, c.dataset.destinations, c.dataset.cooperation_modes, _focus(c), _compare(c)
+        ),
+        lambda c: explore.destination_comparison_summary(
+            c.filtered.missions, c.dataset.destinations, _focus(c), _compare(c)
+        ),
+        reads=(*SIDEBAR_FILTERS, "focus", "compare"),
+        tables=("missions", "mission_participants", "destinations", "cooperation_modes"),
+        needs_focus=True,
+        needs_compare=True,
+    ),
+    ChartSpec(
+        "cooperation_ladder",
+        "The cooperation ladder",
+        "cooperation",
+        lambda c: explore.mode_ladder(c.filtered.missions, c.dataset.cooperation_modes),
+        lambda c: explore.mode_ladder_summary(c.filtered.missions, c.dataset.cooperation_modes),
+        reads=SIDEBAR_FILTERS,
+        tables=("missions", "mission_participants", "cooperation_modes"),
+    ),
+    ChartSpec(
+        "cooperation_mode_destination",
+        "Missions by mode and destination",
+        "cooperation",
+        lambda c: explore.mode_destination_matrix(
+            c.filtered.missions, c.dataset.cooperation_modes, c.dataset.destinations
+        ),
+        lambda c: explore.mode_destination_summary(
+            c.filtered.missions, c.dataset.cooperation_modes, c.dataset.destinations
+        ),
+        reads=SIDEBAR_FILTERS,
+        tables=("missions", "mission_participants", "cooperation_modes", "destinations"),
+    ),
+    *(
+        ChartSpec(
+            f"cooperation_by_{by}",
+            f"Cooperation modes by {label}",
+            "cooperation",
+            (
+                lambda by: (
+                    lambda c: explore.mode_breakdown(
+                        c.filtered.missions,
+                        c.filtered.participants,
+                        c.dataset.agencies,
+                        c.dataset.cooperation_modes,
+                        by,
+                    )
+                )
+            )(by),
+            (lambda by: lambda c: explore.mode_breakdown_summary(c.filtered.missions, by))(by),
+            reads=SIDEBAR_FILTERS,
+            tables=("missions", "mission_participants", "agencies", "cooperation_modes"),
+        )
+        for by, label in (("agency", "agency"), ("era", "era"), ("status", "status"))
+    ),
+    ChartSpec(
+        "cooperation_recommended_vs_practised",
+        "Recommended vs practised modes",
+        "cooperation",
+        lambda c: explore.recommended_vs_practised_chart(
+            _recommended(c), c.dataset.cooperation_modes, c.dataset.destinations
+        ),
+        lambda c: explore.recommended_vs_practised_summary(
+            _recommended(c), c.dataset.destinations, c.dataset.cooperation_modes
+        ),
+        reads=SIDEBAR_FILTERS,
+        tables=("missions", "mission_participants", "destination_modes", "destinations", "cooperation_modes"),
+    ),
+)
+
+CHARTS_BY_ID: dict[str, ChartSpec] = {chart.chart_id: chart for chart in CHARTS}
+
+
+def charts_for(page: str) -> list[ChartSpec]:
+    return [chart for chart in CHARTS if chart.page == page]
+
+
+def build(chart_id: str, ctx: ChartContext) -> tuple[go.Figure, str]:
+    """The figure and its one-sentence summary."""
+    spec = CHARTS_BY_ID[chart_id]
+    return spec.build(ctx), spec.summary(ctx)

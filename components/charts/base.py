@@ -1,0 +1,65 @@
+"""Shared look of every figure: titles that say what is shown, a source line, one palette."""
+
+from __future__ import annotations
+
+import plotly.graph_objects as go
+
+FONT_FAMILY = "Source Sans 3, Source Sans Pro, Helvetica, Arial, sans-serif"
+TEXT_COLOUR = "#1B1F24"
+MUTED_COLOUR = "#5A6270"
+GRID_COLOUR = "#E3E7EC"
+SOURCE_CH7 = "Planetary Exploration, Horizon 2061, ch. 7"
+
+
+def finish(
+    fig: go.Figure,
+    *,
+    title: str,
+    source: str,
+    height: int | None = None,
+    legend_title: str | None = None,
+    show_legend: bool = True,
+) -> go.Figure:
+    """Apply the house style. ``source`` is printed under the title on screen and in exports."""
+    fig.update_layout(
+        template="plotly_white",
+        title={
+            "text": title,
+            "x": 0,
+            "xanchor": "left",
+            "font": {"size": 18, "color": TEXT_COLOUR},
+            "subtitle": {"text": f"Source: {source}", "font": {"size": 12, "color": MUTED_COLOUR}},
+        },
+        font={"family": FONT_FAMILY, "size": 13, "color": TEXT_COLOUR},
+        margin={"l": 10, "r": 10, "t": 84, "b": 40},
+        height=height,
+        showlegend=show_legend,
+        legend={"title": {"text": legend_title or ""}, "orientation": "h", "y": -0.12, "x": 0, "yanchor": "top"},
+        hoverlabel={"font": {"family": FONT_FAMILY, "size": 13}},
+        paper_bgcolor="#FFFFFF",
+        plot_bgcolor="#FFFFFF",
+    )
+    fig.update_xaxes(gridcolor=GRID_COLOUR, automargin=True)
+    fig.update_yaxes(gridcolor=GRID_COLOUR, automargin=True)
+    return fig
+
+
+def empty_figure(message: str, *, title: str, source: str) -> go.Figure:
+    """A figure that says why nothing is drawn (e.g. the filters exclude everything)."""
+    fig = go.Figure()
+    fig.add_annotation(
+        text=message,
+        x=0.5,
+        y=0.5,
+        xref="paper",
+        yref="paper",
+        showarrow=False,
+        font={"size": 15, "color": MUTED_COLOUR},
+    )
+    fig.update_xaxes(visible=False)
+    fig.update_yaxes(visible=False)
+    return finish(fig, title=title, source=source, height=320, show_legend=False)
+
+
+def plural(count: int, singular: str, plural_form: str | None = None) -> str:
+    return f"{count} {singular if count == 1 else (plural_form or singular + 's')}"

@@ -1,0 +1,592 @@
+"""Figures for the explore pages: pillars, destinations and cooperation modes.
+
+Every builder is pure (frames in, ``go.Figure`` out) and has a matching ``*_summary``
+that states the chart's main finding in one sentence for readers who cannot see it.
+Text that comes from the data is HTML-escaped before it reaches hover labels.
+"""
+
+from __future__ import annotations
+
+from html import escape
+
+import pandas as pd
+import plotly.graph_objects as go
+
+from components.analysis import (
+    CAPABILITY_LABELS,
+    HERITAGE_CAPABILITIES,
+    STATUS_GROUP_ORDER,
+    mode_counts,
+    status_group,
+)
+from components.charts.base import SOURCE_CH7, finish, plural
+from components.schema import MODE_IDS
+from components.theme import OKABE_ITO, destination_colour
+
+STATUS_GROUP_COLOURS = {
+    "Past": "#0072B2",
+    "Operating": "#009E73",
+    "Planned": "#E69F00",
+    "Notional (2041–2061)": "#CC79A7",
+    "Cancelled": "#8C8C8C",
+}
+MODE_COLOURS = {
+    "national": "#BFC5CC",
+    "instrument_delivery": "#C6DBEF",
+    "infrastructure_support": "#9ECAE1",
+    "multi_platform": "#6BAED6",
+    "integrated_mission": "#3182BD",
+    "working_group": "#E69F00",
+    "multi_mission_programme": "#08519C",
+}
+CATEGORY_COLOURS = {
+    "recommended and practised": "#009E73",
+    "recommended, not yet practised": "#D55E00",
+    "practised, not recommended": "#56B4E9",
+    "neither": "#F2F5F8",
+}
+SOURCE_DATA = "Horizon 2061 Explorer dataset (NSSDCA, agency mission pages)"
+
+
+def _table_destinations(destinations: pd.DataFrame) -> pd.DataFrame:
+    return destinations[destinations["in_table_7_1"]].sort_values("display_order")
+
+
+def _mode_names(modes: pd.DataFrame) -> dict[str, str]:
+    names = dict(zip(modes["mode_id"], modes["name"], strict=True))
+    names["national"] = "National (no foreign partner)"
+    return names
+
+
+# ------------------------------------------------------------------ Pillar 1: science
+
+
+def science_matrix(
+    destination_questions: pd.DataFrame, destinations: pd.DataFrame, questions: pd.DataFrame
+) -> go.Figure:
+    """Destinations × the six key questions: which questions each destination serves."""
+    rows = _table_destinations(destinations)
+    questions = questions.sort_values("number")
+    lookup = destination_questions.set_index(["destination_id", "question_id"])
+    z, text, hover = [], [], []
+    for destination in rows.itertuples():
+        z_row, text_row, hover_row = [], [], []
+        for question in questions.itertuples():
+            key = (destination.destination_id, question.question_id)
+            if key in lookup.index:
+                link = lookup.loc[key]
+                primary = link["emphasis"] == "primary"
+                z_row.append(2 if primary else 1)
+                text_row.append("●" if primary else "○")
+                hover_row.append(f"{escape(link['basis'])}<br><i>{escape(link['source'])}</i>")
+            else:
+                z_row.append(0)
+                text_row.append("")
+                hover_row.append("Not emphasised in ch. 7")
+        z.append(z_row)
+        text.append(text_row)
+        hover.append(hover_row)
+    x_labels = [f"Q{q.number} {q.short_title}" for q in questions.itertuples()]
+    fig = go.Figure(
+        go.Heatmap(
+            z=z,
+            x=x_labels,
+            y=list(rows["short_name"]),
+            text=text,
+            texttemplate="%{text}",
+            textfont={"size": 18, "color": "#FFFFFF"},
+            customdata=hover,
+            hovertemplate="<b>%{y} · %{x}</b><br>%{customdata}<extra></extra>",
+            colorscale=[[0, "#F2F5F8"], [0.5, "#9ECAE1"], [1, "#0072B2"]],
+            zmin=0,
+            zmax=2,
+            showscale=False,
+            xgap=3,
+            ygap=3,
+        )
+    )
+    fig.update_yaxes(autorange="reversed")
+    fig.update_xaxes(side="top", tickangle=0)
+    return finish(
+        fig,
+        title="Which of the six key questions each destination serves",
+        source=f"{SOURCE_CH7} §7.2.1, §7.5.2 (our reading; ● primary, ○ supporting)",
+        height=380,
+        show_legend=False,
+    )
+
+
+def science_matrix_summary(destination_questions: pd.DataFrame, questions: pd.DataFrame) -> str:
+    counts = destination_questions.groupby("question_id").size()
+    widest = counts.idxmax()
+    title = questions.set_index("question_id").loc[widest, "short_title"]
+    return (
+        f"Question {widest[1:]} ({title.lower()}) is served by the most destinations ({counts.max()} of 6); "
+        f"{plural(len(destination_questions), 'link')} in all, "
+        f"{int((destination_questions['emphasis'] == 'primary').sum())} of them primary."
+    )
+
+
+# ----------------------------------------------------------------- Pillar 2: missions
+
+
+def missions_by_status(missions: pd.DataFrame, destinations: pd.DataFrame) -> go.Figure:
+    """Missions per destination, stacked by past / operating / planned / notional."""
+    order = destinations.sort_values("display_order")
+    grouped = missions.assign(group=status_group(missions["status"]))
+    counts = grouped.groupby(["destination_id", "group"]).size()
+    fig = go.Figure()
+    for group in STATUS_GROUP_ORDER:
+        values = [int(counts.get((d, group), 0)) for d in order["destination_id"]]
+        if not any(values):
+            continue
+        fig.add_trace(
+            go.Bar(
+                name=group,
+                y=list(order["short_name"]),
+                x=values,
+                orientation="h",
+                marker_color=STATUS_GROUP_COLOURS[group],
+                hovertemplate=f"<b>%{{y}}</b><br>{group}: %{{x}}<extra></extra>",
+            )
+        )
+    fig.update_layout(barmode="stack")
+    fig.update_yaxes(autorange="reversed")
+    fig.update_xaxes(title="Missions")
+    return finish(fig, title="Missions by destination and status", source=SOURCE_DATA, height=380)
+
+
+def missions_by_status_summary(missions: pd.DataFrame, destinations: pd.DataFrame) -> str:
+    if missions.empty:
+        return "No mission matches the current filters."
+    per_destination = missions["destination_id"].value_counts()
+    names = destinations.set_index("destination_id")["name"]
+    top = per_destination.index[0]
+    planned = int(missions["status"].isin(["in development", "planned"]).sum())
+    notional = int((missions["status"] == "notional").sum())
+    lead = (
+        f"All {plural(len(missions), 'mission')} shown are at {names[top]}"
+        if len(missions) > 1
+        else f"The one mission shown is at {names[top]}"
+        if len(per_destination) == 1
+        else f"{names[top]} has the most missions ({per_destination.iloc[0]} of {len(missions)} shown)"
+    )
+    return f"{lead}; {planned} planned or in development and {notional} notional."
+
+
+# -------------------------------------------------------------- Pillar 3: technologies
+
+
+def partner_contributions(contributions: pd.DataFrame) -> go.Figure:
+    """Foreign contributions to missions per decade, by kind (payloads, platforms, support)."""
+    kinds = ["Payloads", "Platforms and launchers", "Ground and infrastructure support", "Sample and data exchange"]
+    colours = dict(zip(kinds, (OKABE_ITO[0], OKABE_ITO[1], OKABE_ITO[2], OKABE_ITO[4]), strict=True))
+    decades = sorted(contributions["decade"].unique())
+    fig = go.Figure()
+    for kind in kinds:
+        part = contributions[contributions["kind"] == kind].set_index("decade")["contributions"]
+        values = [int(part.get(d, 0)) for d in decades]
+        if any(values):
+            fig.add_trace(
+                go.Bar(
+                    name=kind,
+                    x=decades,
+                    y=values,
+                    marker_color=colours[kind],
+                    hovertemplate=f"<b>%{{x}}</b><br>{kind}: %{{y}}<extra></extra>",
+                )
+            )
+    fig.update_layout(barmode="stack")
+    fig.update_yaxes(title="Contributions from another country")
+    fig.update_xaxes(title="Launch decade")
+    return finish(
+        fig,
+        title="What partners contributed to other nations' missions, by decade",
+        source=f"{SOURCE_DATA}; kinds after {SOURCE_CH7} §7.2.3",
+        height=400,
+    )
+
+
+def partner_contributions_summary(contributions: pd.DataFrame) -> str:
+    if contributions.empty:
+        return "No foreign contribution among the missions shown."
+    by_kind = contributions.groupby("kind")["contributions"].sum().sort_values(ascending=False)
+    by_decade = contributions.groupby("decade")["contributions"].sum()
+    return (
+        f"{by_kind.index[0]} are the most common foreign contribution ({by_kind.iloc[0]} of {by_kind.sum()}); "
+        f"the busiest decade is the {by_decade.idxmax()} with {by_decade.max()}."
+    )
+
+
+# ---------------------------------------------------------- Pillar 4: infrastructures
+
+
+def deep_space_antennas(infrastructures: pd.DataFrame) -> go.Figure:
+    """The largest antenna of each deep-space ground station, grouped by network."""
+    stations = infrastructures[infrastructures["kind"] == "ground station"].copy()
+    stations = stations.sort_values(["network", "largest_antenna_m"], ascending=[True, False])
+    networks = list(dict.fromkeys(stations["network"]))
+    palette = dict(zip(networks, OKABE_ITO + OKABE_ITO, strict=False))
+    fig = go.Figure()
+    for network in networks:
+        part = stations[stations["network"] == network]
+        fig.add_trace(
+            go.Bar(
+                name=network,
+                y=[escape(n) for n in part["name"]],
+                x=part["largest_antenna_m"],
+                orientation="h",
+                marker_color=palette[network],
+                customdata=list(zip(part["country"], part["established"].astype("string").fillna("?"), strict=True)),
+                hovertemplate="<b>%{y}</b><br>Largest dish %{x:.0f} m · %{customdata[0]} · since %{customdata[1]}"
+                "<extra></extra>",
+            )
+        )
+    fig.update_yaxes(autorange="reversed")
+    fig.update_xaxes(title="Largest antenna (m)")
+    return finish(
+        fig,
+        title="Deep-space ground stations and their largest antennas",
+        source=f"Agency station pages; {SOURCE_CH7} §7.2.4, §7.5.1",
+        height=480,
+        legend_title="Network",
+    )
+
+
+def deep_space_antennas_summary(infrastructures: pd.DataFrame) -> str:
+    stations = infrastructures[infrastructures["kind"] == "ground station"]
+    countries = stations["country"].nunique()
+    return (
+        f"{plural(len(stations), 'deep-space station')} in {countries} countries across "
+        f"{stations['network'].nunique()} networks; only NASA's DSN and ESA's ESTRACK span three continents."
+    )
+
+
+# ------------------------------------------------------------------- destinations
+
+
+def status_strip(missions: pd.DataFrame, destination_name: str) -> go.Figure:
+    """One destination's missions counted by status group (a compact bar)."""
+    groups = status_group(missions["status"]).value_counts().reindex(STATUS_GROUP_ORDER, fill_value=0)
+    fig = go.Figure(
+        go.Bar(
+            x=list(groups.index),
+            y=list(groups.values),
+            marker_color=[STATUS_GROUP_COLOURS[g] for g in groups.index],
+            text=list(groups.values),
+            textposition="outside",
+            hovertemplate="%{x}: %{y}<extra></extra>",
+        )
+    )
+    fig.update_yaxes(title="Missions", rangemode="tozero")
+    return finish(
+        fig, title=f"{escape(destination_name)}: missions by status", source=SOURCE_DATA, height=300, show_legend=False
+    )
+
+
+def heritage_heatmap(heritage_table: pd.DataFrame, agencies: pd.DataFrame, destination_name: str) -> go.Figure:
+    """Agency × capability at one destination: missions that demonstrated it (lead or element)."""
+    names = agencies.set_index("agency_id")["short_name"]
+    labels = [escape(str(names.get(a, a))) for a in heritage_table.index]
+    columns = [CAPABILITY_LABELS[c] for c in HERITAGE_CAPABILITIES]
+    values = heritage_table.to_numpy()
+    fig = go.Figure(
+        go.Heatmap(
+            z=values,
+            x=columns,
+            y=labels,
+            text=[[str(v) if v else "" for v in row] for row in values],
+            texttemplate="%{text}",
+            colorscale=[[0, "#F2F5F8"], [0.001, "#C6DBEF"], [1, "#08519C"]],
+            showscale=False,
+            xgap=3,
+            ygap=3,
+            hovertemplate="<b>%{y}</b> · %{x}: %{z} mission(s) led<extra></extra>",
+        )
+    )
+    fig.update_yaxes(autorange="reversed")
+    fig.update_xaxes(side="top")
+    return finish(
+        fig,
+        title=f"Who has flown by, orbited, landed, roved or returned samples: {escape(destination_name)}",
+        source=f"{SOURCE_DATA}; completed or operating missions, counted for their lead agency",
+        height=max(260, 110 + 34 * len(labels)),
+        show_legend=False,
+    )
+
+
+def heritage_summary(heritage_table: pd.DataFrame, agencies: pd.DataFrame) -> str:
+    if heritage_table.empty:
+        return "No agency has yet completed a mission here."
+    names = agencies.set_index("agency_id")["short_name"]
+    returners = [names.get(a, a) for a in heritage_table.index[heritage_table["sample_return"] > 0]]
+    count = len(heritage_table)
+    text = f"{plural(count, 'agency', 'agencies')} {'has' if count == 1 else 'have'} led a mission that demonstrated "
+    text += "at least one capability here"
+    if returners:
+        text += f"; sample return by {', '.join(returners)}"
+    return text + "."
+
+
+def destination_comparison(
+    missions: pd.DataFrame, destinations: pd.DataFrame, modes: pd.DataFrame, first: str, second: str
+) -> go.Figure:
+    """Two destinations side by side: their missions per cooperation mode."""
+    names = destinations.set_index("destination_id")["name"]
+    mode_names = _mode_names(modes)
+    order = ["national", *MODE_IDS]
+    fig = go.Figure()
+    for destination in (first, second):
+        counts = mode_counts(missions[missions["destination_id"] == destination])
+        fig.add_trace(
+            go.Bar(
+                name=escape(names[destination]),
+                y=[mode_names[m] for m in order],
+                x=[int(counts[m]) for m in order],
+                orientation="h",
+                marker_color=destination_colour(destination),
+                hovertemplate=f"<b>{escape(names[destination])}</b><br>%{{y}}: %{{x}}<extra></extra>",
+            )
+        )
+    fig.update_layout(barmode="group")
+    fig.update_yaxes(autorange="reversed")
+    fig.update_xaxes(title="Missions")
+    return finish(
+        fig,
+        title=f"Cooperation modes practised: {escape(names[first])} vs {escape(names[second])}",
+        source=SOURCE_DATA,
+        height=420,
+    )
+
+
+def destination_comparison_summary(missions: pd.DataFrame, destinations: pd.DataFrame, first: str, second: str) -> str:
+    names = destinations.set_index("destination_id")["name"]
+    parts = []
+    for destination in (first, second):
+        here = missions[missions["destination_id"] == destination]
+        cooperative = int((here["cooperation_mode_id"] != "national").sum())
+        parts.append(f"{names[destination]}: {cooperative} of {plural(len(here), 'mission')} cooperative")
+    return "; ".join(parts) + "."
+
+
+# ----------------------------------------------------------------------- cooperation
+
+
+def mode_ladder(missions: pd.DataFrame, modes: pd.DataFrame) -> go.Figure:
+    """The six modes as a ladder of increasing integration, with the missions that used each."""
+    ordered = modes.sort_values("rank")
+    counts = mode_counts(missions)
+    labels = ["National (no foreign partner)"] + [f"{r.rank}. {r.name}" for r in ordered.itertuples()]
+    ids = ["national", *ordered["mode_id"]]
+    hover = ["Every participant from the lead's own country"] + [escape(d) for d in ordered["definition"]]
+    fig = go.Figure(
+        go.Bar(
+            y=labels,
+            x=[int(counts[m]) for m in ids],
+            orientation="h",
+            marker_color=[MODE_COLOURS[m] for m in ids],
+            text=[int(counts[m]) for m in ids],
+            textposition="outside",
+            customdata=hover,
+            hovertemplate="<b>%{y}</b><br>%{x} missions<br>%{customdata}<extra></extra>",
+        )
+    )
+    fig.update_xaxes(title="Missions (most integrated mode each mission shows)")
+    return finish(
+        fig,
+        title="The cooperation ladder: from delivering an instrument to multi-mission programmes",
+        source=f"Modes after {SOURCE_CH7} §7.5.1; missions from the {SOURCE_DATA}",
+        height=420,
+        show_legend=False,
+    )
+
+
+def mode_ladder_summary(missions: pd.DataFrame, modes: pd.DataFrame) -> str:
+    if missions.empty:
+        return "No mission matches the current filters."
+    counts = mode_counts(missions)
+    cooperative = counts.drop("national")
+    names = _mode_names(modes)
+    top = cooperative.idxmax()
+    return (
+        f"{int(cooperative.sum())} of {plural(len(missions), 'mission')} shown had foreign partners; "
+        f"the most common mode is {names[top].lower()} ({int(cooperative.max())})."
+    )
+
+
+def mode_destination_matrix(missions: pd.DataFrame, modes: pd.DataFrame, destinations: pd.DataFrame) -> go.Figure:
+    """Missions per mode × destination, as a clickable dot matrix (one marker per cell)."""
+    order = destinations.sort_values("display_order")
+    mode_names = _mode_names(modes)
+    mode_order = ["national", *modes.sort_values("rank")["mode_id"]]
+    counts = missions.groupby(["cooperation_mode_id", "destination_id"]).size()
+    xs, ys, sizes, texts, custom = [], [], [], [], []
+    peak = max(int(counts.max()) if len(counts) else 1, 1)
+    for mode in mode_order:
+        for destination in order.itertuples():
+            value = int(counts.get((mode, destination.destination_id), 0))
+            xs.append(destination.short_name)
+            ys.append(mode_names[mode])
+            sizes.append(0 if value == 0 else 14 + 36 * (value / peak) ** 0.5)
+            texts.append(str(value) if value else "")
+            custom.append([mode, destination.destination_id, value])
+    fig = go.Figure(
+        go.Scatter(
+            x=xs,
+            y=ys,
+            mode="markers+text",
+            text=texts,
+            textfont={"color": "#FFFFFF", "size": 12},
+            marker={"size": sizes, "color": "#0072B2", "symbol": "square", "line": {"width": 0}},
+            customdata=custom,
+            hovertemplate="<b>%{y}</b> at <b>%{x}</b>: %{customdata[2]} mission(s)<br>Click to list them"
+            "<extra></extra>",
+        )
+    )
+    fig.update_yaxes(
+        autorange="reversed", categoryorder="array", categoryarray=[mode_names[m] for m in mode_order], showgrid=True
+    )
+    fig.update_xaxes(side="top", categoryorder="array", categoryarray=list(order["short_name"]), showgrid=True)
+    return finish(
+        fig, title="Missions by cooperation mode and destination", source=SOURCE_DATA, height=460, show_legend=False
+    )
+
+
+def mode_destination_summary(missions: pd.DataFrame, modes: pd.DataFrame, destinations: pd.DataFrame) -> str:
+    cooperative = missions[missions["cooperation_mode_id"] != "national"]
+    if cooperative.empty:
+        return "No cooperative mission matches the current filters."
+    counts = cooperative.groupby(["cooperation_mode_id", "destination_id"]).size()
+    (mode, destination), value = counts.idxmax(), counts.max()
+    return (
+        f"The largest cell is {_mode_names(modes)[mode].lower()} at "
+        f"{destinations.set_index('destination_id').loc[destination, 'name']} ({plural(int(value), 'mission')})."
+    )
+
+
+def mode_breakdown(
+    missions: pd.DataFrame,
+    participants: pd.DataFrame,
+    agencies: pd.DataFrame,
+    modes: pd.DataFrame,
+    by: str,
+    top: int = 15,
+) -> go.Figure:
+    """Missions by cooperation mode, broken down by agency (any role), launch decade or status."""
+    mode_names = _mode_names(modes)
+    if by == "agency":
+        joined = participants.drop_duplicates(["mission_id", "agency_id"]).merge(
+            missions[["mission_id", "cooperation_mode_id"]], on="mission_id"
+        )
+        names = agencies.set_index("agency_id")["short_name"]
+        leaders = joined["agency_id"].value_counts().head(top).index
+        joined = joined[joined["agency_id"].isin(leaders)]
+        joined["group"] = joined["agency_id"].map(names)
+        categories = [names[a] for a in leaders]
+        axis_title, title = "Agency (missions taken part in, any role)", "Cooperation modes by agency"
+    elif by == "era":
+        joined = missions.assign(
+            group=missions["launch_year"]
+            .fillna(missions["window_start"])
+            .map(lambda y: f"{int(y) // 10 * 10}s" if pd.notna(y) else "Unknown")
+        )
+        categories = sorted(joined["group"].unique())
+        axis_title, title = "Launch decade (notional: window opening)", "Cooperation modes by era"
+    elif by == "status":
+        joined = missions.assign(group=missions["status"].str.capitalize())
+        categories = [
+            s.capitalize()
+            for s in ("completed", "operating", "failed", "in development", "planned", "notional", "cancelled")
+            if s.capitalize() in set(joined["group"])
+        ]
+        axis_title, title = "Status", "Cooperation modes by mission status"
+    else:
+        raise ValueError(f"unknown breakdown {by!r}")
+    counts = joined.groupby(["group", "cooperation_mode_id"]).size()
+    fig = go.Figure()
+    for mode in ["national", *MODE_IDS]:
+        values = [int(counts.get((c, mode), 0)) for c in categories]
+        if any(values):
+            fig.add_trace(
+                go.Bar(
+                    name=mode_names[mode],
+                    x=[escape(str(c)) for c in categories],
+                    y=values,
+                    marker_color=MODE_COLOURS[mode],
+                    hovertemplate=f"<b>%{{x}}</b><br>{mode_names[mode]}: %{{y}}<extra></extra>",
+                )
+            )
+    fig.update_layout(barmode="stack")
+    fig.update_xaxes(title=axis_title, type="category")
+    fig.update_yaxes(title="Missions")
+    return finish(fig, title=title, source=SOURCE_DATA, height=460, legend_title="Mode")
+
+
+def mode_breakdown_summary(missions: pd.DataFrame, by: str) -> str:
+    if missions.empty:
+        return "No mission matches the current filters."
+    cooperative = missions["cooperation_mode_id"] != "national"
+    if by == "era":
+        years = missions["launch_year"].fillna(missions["window_start"])
+        share = cooperative.groupby((years // 10 * 10).astype("Int64")).mean()
+        return (
+            f"The cooperative share rises from {share.iloc[0]:.0%} in the {share.index[0]}s "
+            f"to {share.iloc[-1]:.0%} in the {share.index[-1]}s."
+        )
+    return f"{int(cooperative.sum())} of {plural(len(missions), 'mission')} shown had foreign partners."
+
+
+def recommended_vs_practised_chart(table: pd.DataFrame, modes: pd.DataFrame, destinations: pd.DataFrame) -> go.Figure:
+    """Table 7.1's recommended modes beside the modes missions actually used; gaps in vermillion."""
+    names = destinations.set_index("destination_id")["short_name"]
+    mode_names = _mode_names(modes)
+    fig = go.Figure()
+    for category, colour in CATEGORY_COLOURS.items():
+        part = table[table["category"] == category]
+        if part.empty:
+            continue
+        fig.add_trace(
+            go.Scatter(
+                name=category.capitalize(),
+                x=[names[d] for d in part["destination_id"]],
+                y=[mode_names[m] for m in part["mode_id"]],
+                mode="markers+text",
+                marker={
+                    "symbol": "square",
+                    "size": 44,
+                    "color": colour,
+                    "line": {"width": 1, "color": "#BFC5CC" if category == "neither" else colour},
+                },
+                text=[
+                    str(n) if n else ("gap" if category.startswith("recommended,") else "") for n in part["missions"]
+                ],
+                textfont={"color": "#1B1F24" if category in ("neither", "practised, not recommended") else "#FFFFFF"},
+                customdata=part["missions"],
+                hovertemplate=f"<b>%{{x}} · %{{y}}</b><br>{category.capitalize()}<br>%{{customdata}} mission(s) "
+                "flown or committed<extra></extra>",
+            )
+        )
+    ordered_modes = [mode_names[m] for m in modes.sort_values("rank")["mode_id"]]
+    fig.update_yaxes(autorange="reversed", categoryorder="array", categoryarray=ordered_modes)
+    fig.update_xaxes(
+        side="top",
+        categoryorder="array",
+        categoryarray=[names[d] for d in _table_destinations(destinations)["destination_id"]],
+    )
+    return finish(
+        fig,
+        title="Recommended vs practised: Table 7.1's modes beside the modes missions used",
+        source=f"Recommendations reconstructed from {SOURCE_CH7} §7.5.2; missions flown or committed",
+        height=480,
+        legend_title="",
+    )
+
+
+def recommended_vs_practised_summary(table: pd.DataFrame, destinations: pd.DataFrame, modes: pd.DataFrame) -> str:
+    gaps = table[table["category"] == "recommended, not yet practised"]
+    names = destinations.set_index("destination_id")["name"]
+    mode_names = _mode_names(modes)
+    if gaps.empty:
+        return "Every recommended mode has been practised by at least one mission shown."
+    listed = "; ".join(f"{mode_names[r.mode_id].lower()} at {names[r.destination_id]}" for r in gaps.itertuples())
+    return f"{plural(len(gaps), 'recommended mode')} not practised by any mission shown: {listed}."

@@ -1,0 +1,201 @@
+"""Mission timelines: one bar per mission from launch to end, on a real date axis.
+
+Bars are drawn as horizontal ``go.Bar`` traces with a datetime ``base`` and millisecond
+durations (what ``px.timeline`` does internally), so exported images keep real dates
+instead of collapsing to the 1970 epoch. Notional Horizon 2061 missions are drawn as
+translucent, hatched windows.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from html import escape
+
+import pandas as pd
+import plotly.graph_objects as go
+
+from components.charts.base import MUTED_COLOUR, empty_figure, finish, plural
+from components.charts.explore import MODE_COLOURS, SOURCE_DATA
+from components.theme import STATUS_COLOURS, agency_colour
+
+COLOR_BY = ("status", "lead_agency", "mode")
+MIN_BAR_DAYS = 120  # short missions (an impactor, a failed launch) stay visible
+
+
+def mission_spans(missions: pd.DataFrame, today: date) -> pd.DataFrame:
+    """Start and end dates for every mission, the way the timeline draws them."""
+    frame = missions.copy()
+    notional = frame["status"] == "notional"
+    year_start = pd.to_datetime(frame["launch_year"].astype("Int64").astype("string") + "-01-01", errors="coerce")
+    start = frame["launch_date"].fillna(year_start)
+    window_start = pd.to_datetime(frame["window_start"].astype("Int64").astype("string") + "-01-01", errors="coerce")
+    start = start.where(~notional, window_start)
+    end_of_year = pd.to_datetime(frame["end_year"].astype("Int64").astype("string") + "-12-31", errors="coerce")
+    window_end = pd.to_datetime(frame["window_end"].astype("Int64").astype("string") + "-12-31", errors="coerce")
+    today_ts = pd.Timestamp(today)
+    end = end_of_year.copy()
+    end = end.where(~(frame["status"] == "operating"), today_ts)
+    end = end.where(~notional, window_end)
+    minimum = start + pd.Timedelta(days=MIN_BAR_DAYS)
+    end = end.fillna(minimum)
+    end = end.where(end >= minimum, minimum)
+    frame["start"], frame["end"] = start, end
+    return frame.dropna(subset=["start"])
+
+
+def _hover(missions: pd.DataFrame, participants: pd.DataFrame, agencies: pd.DataFrame) -> list[str]:
+    """Hover text per mission: years, status, lead, and partners with role and contribution."""
+    names = agencies.set_index("agency_id")["short_name"]
+    partners: dict[str, list[str]] = {}
+    for row in participants[participants["role"] != "lead"].itertuples(index=False):
+        line = (
+            f"{escape(str(names.get(row.agency_id, row.agency_id)))} ({row.role}: {escape(str(row.contribution))[:80]})"
+        )
+        partners.setdefault(row.mission_id, []).append(line)
+    texts = []
+    for m in missions.itertuples(index=False):
+        if m.status == "notional":
+            years = f"notional window {int(m.window_start)}–{int(m.window_end)}"
+        elif pd.notna(m.launch_year):
+            years = f"{int(m.launch_year)}" + ("" if pd.isna(m.end_year) else f"–{int(m.end_year)}")
+        else:
+            years = ""
+        lead = "to be decided" if pd.isna(m.lead_agency_id) else names.get(m.lead_agency_id, m.lead_agency_id)
+        text = f"<b>{escape(str(m.name))}</b><br>{years} · {m.status}<br>Lead: {escape(str(lead))}"
+        lines = partners.get(m.mission_id, [])
+        if lines:
+            more = f"<br>… and {len(lines) - 8} more" if len(lines) > 8 else ""
+            text += "<br>Partners:<br>" + "<br>".join(lines[:8]) + more
+        texts.append(text)
+    return texts
+
+
+def mission_timeline(
+    missions: pd.DataFrame,
+    participants: pd.DataFrame,
+    agencies: pd.DataFrame,
+    destinations: pd.DataFrame,
+    *,
+    color_by: str = "status",
+    today: date | None = None,
+    title: str = "Mission timeline",
+    compact: bool = False,
+) -> go.Figure:
+    """Gantt of missions grouped by destination, with today and 2061 marked."""
+    if color_by not in COLOR_BY:
+        raise ValueError(f"color_by must be one of {COLOR_BY}")
+    today = today or date.today()
+    spans = mission_spans(missions, today)
+    if spans.empty:
+        return empty_figure("No mission matches the current filters.", title=title, source=SOURCE_DATA)
+    order = destinations.set_index("destination_id")["display_order"]
+    dest_names = destinations.set_index("destination_id")["short_name"]
+    spans = spans.assign(_order=spans["destination_id"].map(order)).sort_values(["_order", "start"])
+    spans["hover"] = _hover(spans, participants, agencies)
+    agency_names = agencies.set_index("agency_id")["short_name"]
+    if color_by == "status":
+        spans["group"] = spans["status"]
+        colours = STATUS_COLOURS
+        label = {s: s.capitalize() for s in STATUS_COLOURS}
+    elif color_by == "lead_agency":
+        spans["group"] = spans["lead_agency_id"].fillna("undecided")
+        colours = {a: agency_colour(a) for a in spans["group"].unique()}
+        colours["undecided"] = "#BFC5CC"
+        label = {a: str(agency_names.get(a, "Lead to be decided")) for a in spans["group"].unique()}
+    else:
+        spans["group"] = spans["cooperation_mode_id"]
+        colours = MODE_COLOURS
+        label = {m: m.replace("_", " ").capitalize() for m in MODE_COLOURS}
+
+    names = spans["name"].map(lambda n: escape(str(n)))
+    if compact:
+        y_values = list(names)
+    else:
+        y_values = [list(spans["destination_id"].map(dest_names)), list(names)]
+    spans["_y_index"] = range(len(spans))
+
+    fig = go.Figure()
+    for group, part in spans.groupby("group", sort=False):
+        for notional in (False, True):
+            rows = part[(part["status"] == "notional") == notional]
+            if rows.empty:
+                continue
+            index = rows["_y_index"].to_list()
+            y = (
+                [y_values[i] for i in index]
+                if compact
+                else [[y_values[0][i] for i in index], [y_values[1][i] for i in index]]
+            )
+            fig.add_trace(
+                go.Bar(
+                    name=label.get(group, str(group)) + (" (notional window)" if notional else ""),
+                    legendgroup=str(group),
+                    base=rows["start"].dt.strftime("%Y-%m-%d").to_list(),
+                    x=((rows["end"] - rows["start"]).dt.total_seconds() * 1000).to_list(),
+                    y=y,
+                    orientation="h",
+                    marker={
+                        "color": colours.get(group, "#8C8C8C"),
+                        "opacity": 0.45 if notional else 0.95,
+                        "pattern": {"shape": "/" if notional else "", "fgcolor": "#FFFFFF"},
+                        "line": {"width": 0},
+                    },
+                    customdata=rows["hover"].to_list(),
+                    hovertemplate="%{customdata}<extra></extra>",
+                )
+            )
+
+    for when, text in (
+        (datetime.combine(today, datetime.min.time()), f"Today ({today.year})"),
+        (datetime(2061, 12, 31), "2061"),
+    ):
+        fig.add_shape(
+            type="line",
+            x0=when,
+            x1=when,
+            xref="x",
+            y0=0,
+            y1=1,
+            yref="paper",
+            line={"color": MUTED_COLOUR, "dash": "dot", "width": 1.5},
+        )
+        fig.add_annotation(
+            x=when,
+            y=1,
+            xref="x",
+            yref="paper",
+            text=text,
+            showarrow=False,
+            yanchor="bottom",
+            font={"size": 11, "color": MUTED_COLOUR},
+        )
+
+    row_height = 22 if compact else 18
+    fig.update_layout(barmode="overlay", bargap=0.25)
+    fig.update_xaxes(type="date", range=["1955-01-01", "2064-12-31"], title="")
+    fig.update_yaxes(autorange="reversed", type="category" if compact else "multicategory", tickfont={"size": 11})
+    height = max(260, 140 + row_height * len(spans))
+    return finish(
+        fig,
+        title=title,
+        source=SOURCE_DATA,
+        height=height,
+        legend_title={"status": "Status", "lead_agency": "Lead agency", "mode": "Cooperation mode"}[color_by],
+    )
+
+
+def timeline_summary(missions: pd.DataFrame, agencies: pd.DataFrame) -> str:
+    if missions.empty:
+        return "No mission matches the current filters."
+    real = missions[missions["status"] != "notional"]
+    names = agencies.set_index("agency_id")["short_name"]
+    leads = real["lead_agency_id"].value_counts()
+    text = f"{plural(len(missions), 'mission')} shown"
+    if len(leads):
+        top = leads.index[0]
+        cooperative = int((real[real["lead_agency_id"] == top]["cooperation_mode_id"] != "national").sum())
+        text += f"; {names.get(top, top)} led {leads.iloc[0]} of them, {cooperative} with foreign partners"
+    notional = int((missions["status"] == "notional").sum())
+    if notional:
+        text += f"; {plural(notional, 'notional Horizon 2061 window')}"
+    return text + "."

@@ -1,0 +1,102 @@
+"""Four pillars: step through Science → Missions → Technologies → Infrastructures."""
+
+import streamlit as st
+
+from components.charts import ChartContext
+from components.data import get_dataset
+from components.filters import PILLAR_STEPS
+from components.state import current_state, step_control
+from components.tables import column_config_for_frame
+from components.ui import md, render_chart, tables_ready
+
+CHARTS_BY_PILLAR = {
+    "science": ["pillars_science_matrix"],
+    "missions": ["pillars_missions_by_status"],
+    "technologies": ["pillars_partner_contributions"],
+    "infrastructures": ["pillars_deep_space_antennas"],
+}
+
+dataset = get_dataset()
+st.title("The four pillars")
+st.markdown(
+    "Horizon 2061 builds planetary exploration on four pillars: the science questions, the missions that "
+    "address them, the technologies that make those missions possible, and the infrastructures that support "
+    "them (ch. 7 §7.2). Step through them; the step is part of the link."
+)
+
+if tables_ready(dataset, "pillars"):
+    pillars = dataset.pillars.set_index("pillar_id")
+    labels = {pid: f"{int(row.number)}. {row.short_name}" for pid, row in pillars.iterrows()}
+    step = step_control("pillar", PILLAR_STEPS, labels, label="Pillar")
+    pillar = pillars.loc[step]
+    ctx = ChartContext(dataset, current_state())
+
+    st.header(f"Pillar {int(pillar['number'])}: {md(pillar['name'])}")
+    covers_col, brings_col, suited_col = st.columns(3)
+    with covers_col.container(border=True):
+        st.markdown("**What it covers**")
+        st.markdown(f"{md(pillar['covers'])}  \n*ch. 7 {md(pillar['section'])}*")
+    with brings_col.container(border=True):
+        st.markdown("**What cooperation brings**")
+        st.markdown(f"{md(pillar['cooperation_brings'])}  \n*ch. 7 {md(pillar['section'])}*")
+    with suited_col.container(border=True):
+        kind = pillar["suited_cooperation"]
+        icon = ":material/account_balance:" if kind == "governmental" else ":material/groups:"
+        st.markdown(f"**Best suited: {md(kind)} cooperation** {icon}")
+        st.markdown(f"{md(pillar['suited_rationale'])}  \n*ch. 7 {md(pillar['suited_section'])}*")
+
+    for chart_id in CHARTS_BY_PILLAR[step]:
+        render_chart(chart_id, ctx)
+
+    if step == "science" and tables_ready(dataset, "science_questions"):
+        st.subheader("The six key questions")
+        for question in dataset.science_questions.sort_values("number").itertuples():
+            st.markdown(f"**Q{question.number}.** {md(question.question)}")
+        st.caption(
+            "From Horizon 2061 ch. 1, cited by ch. 7 §7.2.1. Which destination serves which question is "
+            "our reading of §7.2.1 and §7.5.2."
+        )
+
+    if step == "technologies" and tables_ready(dataset, "technology_examples", "agencies"):
+        st.subheader("The three kinds of technology cooperation (§7.2.3)")
+        names = dataset.agencies.set_index("agency_id")["short_name"]
+        examples = dataset.technology_examples.assign(
+            provider=lambda f: f["provider_agency_id"].map(names),
+            recipient=lambda f: f["recipient_agency_id"].map(names),
+            category=lambda f: f["category"].map(
+                {
+                    "payload": "Scientific payloads",
+                    "platform": "Spacecraft and launcher platforms",
+                    "component": "Raw materials and components",
+                }
+            ),
+        )
+        st.dataframe(
+            examples,
+            hide_index=True,
+            column_order=("category", "name", "provider", "recipient", "year", "description", "source"),
+            column_config=column_config_for_frame(examples),
+            width="stretch",
+        )
+
+    if step == "infrastructures" and tables_ready(dataset, "infrastructures", "agencies"):
+        st.subheader("Stations, archives and curation facilities")
+        names = dataset.agencies.set_index("agency_id")["short_name"]
+        others = dataset.infrastructures[dataset.infrastructures["kind"] != "ground station"].assign(
+            operator=lambda f: f["operator_agency_id"].map(names)
+        )
+        st.dataframe(
+            others,
+            hide_index=True,
+            column_order=("name", "kind", "operator", "status", "established", "description", "source"),
+            column_config=column_config_for_frame(others),
+            width="stretch",
+        )
+
+    st.divider()
+    st.page_link(
+        "pages/destinations.py",
+        label="Next: what cooperation brings to each destination (Table 7.1)",
+        icon=":material/travel_explore:",
+        query_params=current_state().to_query_params(),
+    )
