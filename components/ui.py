@@ -56,14 +56,14 @@ def render_chart(chart_id: str, ctx, *, key: str | None = None, on_select: str =
     spec = CHARTS_BY_ID[chart_id]
     if not tables_ready(ctx.dataset, *spec.tables):
         return None
-    if "missions" in spec.tables and any(r in spec.reads for r in ("destinations", "agencies")):
-        if ctx.filtered.missions.empty:
-            st.info(
-                f"**{spec.title}**: no mission matches the current filters. Widen them in the sidebar "
-                "or use *Reset filters*.",
-                icon=":material/filter_alt_off:",
-            )
-            return None
+    follows_filters = "missions" in spec.tables and any(r in spec.reads for r in ("destinations", "agencies"))
+    if follows_filters and ctx.filtered.missions.empty:
+        st.info(
+            f"**{spec.title}**: no mission matches the current filters. Widen them in the sidebar "
+            "or use *Reset filters*.",
+            icon=":material/filter_alt_off:",
+        )
+        return None
     figure, summary = build(chart_id, ctx)
     event = st.plotly_chart(
         figure,

@@ -102,8 +102,8 @@ if tables_ready(dataset, "destination_questions", "science_questions"):
     st.markdown("**Science questions it serves** (our reading of §7.2.1 and §7.5.2)")
     st.markdown(
         "  \n".join(
-            f"{'●' if q.emphasis == 'primary' else '○'} **Q{q.question_id[1:]}** {md(questions.loc[q.question_id, 'question'])}"
-            f" — {md(q.basis)}"
+            f"{'●' if q.emphasis == 'primary' else '○'} **Q{q.question_id[1:]}** "
+            f"{md(questions.loc[q.question_id, 'question'])} — {md(q.basis)}"
             for q in served.itertuples()
         )
         or "None recorded."

@@ -84,6 +84,22 @@ def _heritage(ctx: ChartContext):
     return heritage(ctx.dataset.missions, ctx.dataset.mission_participants, _focus(ctx))
 
 
+def _breakdown_chart(by: str) -> ChartSpec:
+    def build_figure(c: ChartContext) -> go.Figure:
+        f = c.filtered
+        return explore.mode_breakdown(f.missions, f.participants, c.dataset.agencies, c.dataset.cooperation_modes, by)
+
+    return ChartSpec(
+        f"cooperation_by_{by}",
+        f"Cooperation modes by {by}",
+        "cooperation",
+        build_figure,
+        lambda c: explore.mode_breakdown_summary(c.filtered.missions, by),
+        reads=SIDEBAR_FILTERS,
+        tables=("missions", "mission_participants", "agencies", "cooperation_modes"),
+    )
+
+
 CHARTS: tuple[ChartSpec, ...] = (
     ChartSpec(
         "pillars_science_matrix",
@@ -199,28 +215,7 @@ CHARTS: tuple[ChartSpec, ...] = (
         reads=SIDEBAR_FILTERS,
         tables=("missions", "mission_participants", "cooperation_modes", "destinations"),
     ),
-    *(
-        ChartSpec(
-            f"cooperation_by_{by}",
-            f"Cooperation modes by {label}",
-            "cooperation",
-            (
-                lambda by: (
-                    lambda c: explore.mode_breakdown(
-                        c.filtered.missions,
-                        c.filtered.participants,
-                        c.dataset.agencies,
-                        c.dataset.cooperation_modes,
-                        by,
-                    )
-                )
-            )(by),
-            (lambda by: lambda c: explore.mode_breakdown_summary(c.filtered.missions, by))(by),
-            reads=SIDEBAR_FILTERS,
-            tables=("missions", "mission_participants", "agencies", "cooperation_modes"),
-        )
-        for by, label in (("agency", "agency"), ("era", "era"), ("status", "status"))
-    ),
+    *(_breakdown_chart(by) for by in ("agency", "era", "status")),
     ChartSpec(
         "cooperation_recommended_vs_practised",
         "Recommended vs practised modes",

@@ -108,10 +108,7 @@ def mission_timeline(
         label = {m: m.replace("_", " ").capitalize() for m in MODE_COLOURS}
 
     names = spans["name"].map(lambda n: escape(str(n)))
-    if compact:
-        y_values = list(names)
-    else:
-        y_values = [list(spans["destination_id"].map(dest_names)), list(names)]
+    y_values = list(names) if compact else [list(spans["destination_id"].map(dest_names)), list(names)]
     spans["_y_index"] = range(len(spans))
 
     fig = go.Figure()
