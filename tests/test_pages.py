@@ -12,7 +12,21 @@ from components.metrics import headline_figures
 from components.schema import TABLES
 
 APP = Path(__file__).resolve().parent.parent / "app.py"
-PAGES = ["pages/home.py", "pages/data_sources.py"]
+PAGES = [
+    "pages/overview/home.py",
+    "pages/explore/pillars.py",
+    "pages/explore/destinations.py",
+    "pages/explore/cooperation.py",
+    "pages/reference/data_sources.py",
+]
+ODD_QUERIES = [
+    {"destination": "pluto"},
+    {"from": "2030", "to": "1990"},
+    {"agency": "x" * 5000},
+    {"focus": "<script>alert(1)</script>", "pillar": "<b>bold</b>"},
+    {"status": "notional", "destination": "sun"},  # valid, but selects nothing
+    {"mode": "working_group", "agency": "kacst"},
+]
 
 
 def run_app(page: str | None = None, query: dict[str, str] | None = None) -> AppTest:
@@ -55,7 +69,7 @@ def test_home_lists_the_pillars_and_destinations() -> None:
 
 @pytest.mark.parametrize("table", [spec.name for spec in TABLES])
 def test_data_page_shows_every_table(table: str, dataset: Dataset) -> None:
-    at = run_app("pages/data_sources.py")
+    at = run_app("pages/reference/data_sources.py")
     at.selectbox(key="data_table").set_value(table).run()
     assert not at.exception
     shown = at.dataframe[0].value
@@ -64,7 +78,7 @@ def test_data_page_shows_every_table(table: str, dataset: Dataset) -> None:
 
 
 def test_data_page_filter_and_empty_state() -> None:
-    at = run_app("pages/data_sources.py")
+    at = run_app("pages/reference/data_sources.py")
     at.selectbox(key="data_table").set_value("missions").run()
     at.text_input(key="data_query").input("Hayabusa").run()
     names = set(at.dataframe[0].value["name"])
@@ -74,7 +88,7 @@ def test_data_page_filter_and_empty_state() -> None:
 
 
 def test_data_page_shows_errata() -> None:
-    at = run_app("pages/data_sources.py")
+    at = run_app("pages/reference/data_sources.py")
     errata = at.dataframe[-1].value
     assert "Hiten launch year" in set(errata["topic"])
 
@@ -92,7 +106,7 @@ def test_broken_file_is_explained_and_other_pages_work(data_copy: Path, monkeypa
     assert "missions.csv" in messages and "row 3" in messages and "destination" in messages
     assert "Science questions" in " ".join(m.value for m in home.markdown)  # pillars still render
 
-    data_page = run_app("pages/data_sources.py")
+    data_page = run_app("pages/reference/data_sources.py")
     assert not data_page.exception
     data_page.selectbox(key="data_table").set_value("pillars").run()
     assert len(data_page.dataframe[0].value) == 4
@@ -109,3 +123,100 @@ def test_hostile_text_in_data_is_escaped(data_copy: Path, monkeypatch) -> None:
     assert not at.exception
     card = next(m.value for m in at.markdown if "onerror" in m.value)
     assert "\\<img" in card and "\\$x^2\\$" in card and "\\*\\*bold\\*\\*" in card
+
+
+@pytest.mark.parametrize("page", PAGES)
+@pytest.mark.parametrize("query", ODD_QUERIES, ids=["unknown", "reversed", "huge", "html", "empty", "narrow"])
+def test_pages_survive_odd_links(page: str, query: dict[str, str]) -> None:
+    at = run_app(page, query)
+    assert not at.exception
+    assert not at.error, [e.value for e in at.error]
+
+
+def test_odd_link_names_what_was_ignored() -> None:
+    at = run_app(query={"destination": "pluto,moon", "from": "2030", "to": "1990"})
+    notice = " ".join(w.value for w in at.warning)
+    assert "pluto" in notice and "2030–1990" in notice
+    assert at.query_params["destination"] == "moon"
+    assert "from" not in at.query_params
+
+
+def test_sidebar_filters_round_trip_through_the_url() -> None:
+    at = run_app("pages/explore/cooperation.py")
+    at.multiselect(key="filter_destinations").set_value(["moon", "small_bodies"]).run()
+    at.multiselect(key="filter_statuses").set_value(["completed"]).run()
+    at.slider(key="filter_years").set_value((1990, 2020)).run()
+    params = {k: at.query_params[k] for k in at.query_params}
+    assert params == {"destination": "moon,small_bodies", "status": "completed", "from": "1990", "to": "2020"}
+
+    fresh = run_app("pages/explore/cooperation.py", params)
+    assert fresh.multiselect(key="filter_destinations").value == ["moon", "small_bodies"]
+    assert fresh.multiselect(key="filter_statuses").value == ["completed"]
+    assert fresh.slider(key="filter_years").value == (1990, 2020)
+
+
+def test_filters_survive_page_changes() -> None:
+    at = run_app()
+    at.multiselect(key="filter_agencies").set_value(["jaxa"]).run()
+    at.switch_page("pages/explore/destinations.py").run()
+    assert at.multiselect(key="filter_agencies").value == ["jaxa"]
+    assert at.query_params["agency"] == "jaxa"
+
+
+def test_pillars_stepper_moves_and_writes_the_url() -> None:
+    at = run_app("pages/explore/pillars.py")
+    assert at.header[0].value == "Pillar 1: Science questions"
+    at.button(key="pillar_next").click().run()
+    assert at.header[0].value == "Pillar 2: Space missions"
+    assert at.query_params["pillar"] == "missions"
+    at.button(key="pillar_previous").click().run()
+    assert at.header[0].value == "Pillar 1: Science questions"
+
+
+@pytest.mark.parametrize(
+    ("step", "header", "suited"),
+    [
+        ("science", "Science questions", "non-governmental"),
+        ("missions", "Space missions", "governmental"),
+        ("technologies", "Key technologies", "non-governmental"),
+        ("infrastructures", "Infrastructures and services", "non-governmental"),
+    ],
+)
+def test_each_pillar_step_from_a_link(step: str, header: str, suited: str) -> None:
+    at = run_app("pages/explore/pillars.py", {"pillar": step})
+    assert at.header[0].value.endswith(header)
+    text = " ".join(m.value for m in at.markdown).replace("\\", "")  # drop Markdown escapes
+    assert f"Best suited: {suited} cooperation" in text
+    assert "§7.5.1" in text
+
+
+def test_destination_deep_dive_from_a_link() -> None:
+    at = run_app("pages/explore/destinations.py", {"focus": "giant_planets"})
+    assert at.header[0].value == "Giant planet systems"
+    text = " ".join(m.value for m in at.markdown)
+    assert "giant" in text.lower() and "working group" in text.lower()  # §7.5.2 (3) proposes a giant-planets WG
+    metrics = {m.label: m.value for m in at.metric}
+    assert int(metrics["Past"]) >= 4
+
+
+def test_destination_selector_writes_focus() -> None:
+    at = run_app("pages/explore/destinations.py")
+    at.selectbox(key="focus_select_moon").set_value("small_bodies").run()
+    assert at.query_params["focus"] == "small_bodies"
+    assert at.header[0].value == "Small bodies"
+
+
+def test_table_7_1_follows_mode_filter() -> None:
+    at = run_app("pages/explore/destinations.py", {"mode": "integrated_mission"})
+    table = at.dataframe[0].value
+    assert set(table["destination_id"]) == {"moon", "exoplanets"}
+
+
+def test_cooperation_page_lists_a_cell() -> None:
+    at = run_app("pages/explore/cooperation.py")
+    at.selectbox(key="cell_mode").set_value("multi_platform").run()
+    at.selectbox(key="cell_destination").set_value("giant_planets").run()
+    names = set(at.dataframe[0].value["name"])
+    assert "Cassini–Huygens" in names
+    text = " ".join(m.value for m in at.markdown)
+    assert "dependency, not cross\\-support" in text.lower() or "dependency, not cross-support" in text.lower()

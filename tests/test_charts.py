@@ -1,0 +1,170 @@
+"""Attribute tests for every registered figure, in the style of plotly's own tests."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pandas as pd
+import plotly.graph_objects as go
+import pytest
+
+from components.analysis import heritage, recommended_vs_practised, table_7_1
+from components.charts import CHARTS, CHARTS_BY_ID, ChartContext, build
+from components.charts.timeline import mission_spans, mission_timeline
+from components.data import Dataset
+from components.filters import FilterState
+from components.theme import agency_colour
+
+TODAY = date(2026, 11, 22)
+STATES = {
+    "default": FilterState(),
+    "focus": FilterState(focus="giant_planets", compare="small_bodies"),
+    "filtered": FilterState(destinations=("moon", "terrestrial_planets"), year_from=2000, statuses=("completed",)),
+}
+
+
+@pytest.mark.parametrize("chart_id", [c.chart_id for c in CHARTS])
+@pytest.mark.parametrize("state_name", list(STATES))
+def test_every_chart_builds_with_title_source_and_summary(dataset: Dataset, chart_id: str, state_name: str) -> None:
+    fig, summary = build(chart_id, ChartContext(dataset, STATES[state_name], today=TODAY))
+    assert isinstance(fig, go.Figure)
+    assert fig.layout.title.text
+    assert fig.layout.title.subtitle.text.startswith("Source: ")
+    assert summary.endswith(".") and len(summary) > 20
+    assert len(fig.data) >= 1
+
+
+def test_registry_ids_are_unique_and_pages_known() -> None:
+    assert len(CHARTS_BY_ID) == len(CHARTS)
+    assert {c.page for c in CHARTS} == {"pillars", "destinations", "cooperation"}
+
+
+def test_science_matrix_is_six_by_six(dataset: Dataset) -> None:
+    fig, _ = build("pillars_science_matrix", ChartContext(dataset, FilterState()))
+    heatmap = fig.data[0]
+    assert heatmap.type == "heatmap"
+    assert len(heatmap.y) == 6 and len(heatmap.x) == 6
+    assert heatmap.x[0].startswith("Q1")
+    moon_row = list(heatmap.y).index("Moon")
+    assert heatmap.z[moon_row][2] == 2  # Q3 origins is primary for the Moon (§7.5.2 (1))
+
+
+def test_missions_by_status_counts_every_filtered_mission(dataset: Dataset) -> None:
+    state = STATES["filtered"]
+    ctx = ChartContext(dataset, state)
+    fig, _ = build("pillars_missions_by_status", ctx)
+    assert {t.type for t in fig.data} == {"bar"}
+    assert fig.layout.barmode == "stack"
+    assert sum(sum(t.x) for t in fig.data) == len(ctx.filtered.missions)
+
+
+def test_ladder_orders_modes_by_rank_and_counts_all(dataset: Dataset) -> None:
+    fig, summary = build("cooperation_ladder", ChartContext(dataset, FilterState()))
+    bar = fig.data[0]
+    assert bar.y[0].startswith("National")
+    assert [label.split(".")[0] for label in bar.y[1:]] == ["1", "2", "3", "4", "5", "6"]
+    assert sum(bar.x) == len(dataset.missions)
+    assert f"of {len(dataset.missions)} missions" in summary
+
+
+def test_mode_matrix_points_carry_ids_for_click_through(dataset: Dataset) -> None:
+    fig, _ = build("cooperation_mode_destination", ChartContext(dataset, FilterState()))
+    points = fig.data[0].customdata
+    assert len(points) == 7 * len(dataset.destinations)
+    cassini_cell = [p for p in points if p[0] == "multi_platform" and p[1] == "giant_planets"]
+    assert cassini_cell and cassini_cell[0][2] >= 1
+
+
+def test_timeline_uses_real_dates_and_marks_notional_windows(dataset: Dataset) -> None:
+    fig = mission_timeline(
+        dataset.missions, dataset.mission_participants, dataset.agencies, dataset.destinations, today=TODAY
+    )
+    bars = [t for t in fig.data if t.type == "bar"]
+    assert fig.layout.xaxis.type == "date"
+    assert all(str(b).startswith(("19", "20")) for trace in bars for b in trace.base)
+    assert all(x > 0 for trace in bars for x in trace.x)
+    notional = [t for t in bars if "notional" in t.name]
+    assert notional and all(t.marker.opacity < 0.6 and t.marker.pattern.shape == "/" for t in notional)
+    drawn = sum(len(t.base) for t in bars)
+    assert drawn == len(dataset.missions)
+    annotations = {a.text for a in fig.layout.annotations}
+    assert {"Today (2026)", "2061"} <= annotations
+
+
+def test_timeline_spans_known_missions(dataset: Dataset) -> None:
+    spans = mission_spans(dataset.missions, TODAY).set_index("mission_id")
+    assert spans.at["cassini_huygens", "start"] == pd.Timestamp("1997-10-15")
+    assert spans.at["cassini_huygens", "end"] == pd.Timestamp("2017-12-31")
+    assert spans.at["voyager_1", "end"] == pd.Timestamp(TODAY)  # still operating
+    assert spans.at["h2061_tno_orbiter", "start"].year == 2040
+
+
+def test_timeline_colours_agencies_consistently(dataset: Dataset) -> None:
+    fig = mission_timeline(
+        dataset.missions,
+        dataset.mission_participants,
+        dataset.agencies,
+        dataset.destinations,
+        color_by="lead_agency",
+        today=TODAY,
+    )
+    by_name = {t.name: t.marker.color for t in fig.data}
+    assert by_name["NASA"] == agency_colour("nasa") == "#0072B2"
+    assert by_name["ESA"] == agency_colour("esa")
+    assert agency_colour("kacst") == agency_colour("kacst")  # hashed colours are stable
+
+
+def test_hover_text_is_escaped(dataset: Dataset) -> None:
+    missions = dataset.missions.head(1).assign(name="<img src=x onerror=alert(1)>")
+    fig = mission_timeline(
+        missions, dataset.mission_participants, dataset.agencies, dataset.destinations, today=TODAY, compact=True
+    )
+    assert "&lt;img" in fig.data[0].customdata[0]
+    assert "<img" not in fig.data[0].customdata[0]
+
+
+def test_heritage_on_a_hand_made_frame() -> None:
+    missions = pd.DataFrame(
+        {
+            "mission_id": ["a", "b", "c", "d"],
+            "destination_id": ["moon", "moon", "moon", "mars"],
+            "status": ["completed", "operating", "failed", "completed"],
+            "capabilities": ["orbit|landing", "orbit", pd.NA, "orbit"],
+        }
+    )
+    participants = pd.DataFrame(
+        {
+            "mission_id": ["a", "a", "b", "c", "d"],
+            "agency_id": ["x", "y", "y", "z", "x"],
+            "role": ["lead", "element", "lead", "lead", "lead"],
+        }
+    )
+    table = heritage(missions, participants, "moon")
+    assert table.loc["x", "orbit"] == 1 and table.loc["x", "landing"] == 1
+    assert table.loc["y", "orbit"] == 1 and table.loc["y", "landing"] == 0  # element does not inherit capabilities
+    assert "z" not in table.index  # failed mission demonstrates nothing
+    assert list(table.index) == ["x", "y"]
+
+
+def test_recommended_vs_practised_finds_gaps(dataset: Dataset) -> None:
+    table = recommended_vs_practised(dataset.destination_modes, dataset.missions, dataset.destinations)
+    assert len(table) == 6 * 6
+    cell = table.set_index(["destination_id", "mode_id"])
+    assert cell.at[("giant_planets", "multi_platform"), "category"] == "recommended and practised"  # Cassini–Huygens
+    assert cell.at[("giant_planets", "working_group"), "category"] == "recommended, not yet practised"
+    assert cell.at[("moon", "multi_platform"), "category"] in ("practised, not recommended", "neither")
+
+
+def test_table_7_1_filters_by_recommended_mode(dataset: Dataset) -> None:
+    rows = table_7_1(
+        dataset.destinations,
+        dataset.destination_benefits,
+        dataset.destination_modes,
+        dataset.cooperation_modes,
+        only_modes=("working_group",),
+    )
+    assert set(rows["destination_id"]) == {"moon", "terrestrial_planets", "giant_planets", "small_bodies", "exoplanets"}
+    full = table_7_1(
+        dataset.destinations, dataset.destination_benefits, dataset.destination_modes, dataset.cooperation_modes
+    )
+    assert len(full) == 6 and all(len(b) >= 3 for b in full["benefits"])

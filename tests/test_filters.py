@@ -1,0 +1,120 @@
+"""FilterState: URL round trips, hostile links, and the one function that applies it."""
+
+from __future__ import annotations
+
+import pytest
+
+from components.data import Dataset
+from components.filters import (
+    YEAR_MAX,
+    YEAR_MIN,
+    FilterState,
+    Vocabulary,
+    apply_filters,
+    describe,
+    parse_query_params,
+)
+
+
+@pytest.fixture(scope="module")
+def vocabulary(dataset: Dataset) -> Vocabulary:
+    return Vocabulary.from_dataset(dataset)
+
+
+STATES = [
+    FilterState(),
+    FilterState(destinations=("moon", "small_bodies"), agencies=("esa", "jaxa")),
+    FilterState(statuses=("in development", "notional"), modes=("national", "multi_platform")),
+    FilterState(year_from=1990, year_to=2030, pillar="technologies", focus="giant_planets", compare="moon"),
+    FilterState(table="missions"),
+]
+
+
+@pytest.mark.parametrize("state", STATES)
+def test_round_trip(state: FilterState, vocabulary: Vocabulary) -> None:
+    parsed, notices = parse_query_params(state.to_query_params(), vocabulary)
+    assert parsed == state
+    assert notices == []
+
+
+def test_defaults_make_a_clean_url() -> None:
+    assert FilterState().to_query_params() == {}
+    assert FilterState(statuses=("in development",)).to_query_params() == {"status": "in-development"}
+
+
+def test_unknown_destination_is_dropped_with_notice(vocabulary: Vocabulary) -> None:
+    state, notices = parse_query_params({"destination": "pluto,moon"}, vocabulary)
+    assert state.destinations == ("moon",)
+    assert notices == ["destination 'pluto' (not a known destination)"]
+
+
+def test_reversed_year_range_is_dropped(vocabulary: Vocabulary) -> None:
+    state, notices = parse_query_params({"from": "2030", "to": "1990"}, vocabulary)
+    assert (state.year_from, state.year_to) == (YEAR_MIN, YEAR_MAX)
+    assert notices == ["the year range 2030–1990 (it ends before it starts)"]
+
+
+@pytest.mark.parametrize("value", ["19x8", "-5", "99999", "1800", "2100", ""])
+def test_bad_years_are_dropped(value: str, vocabulary: Vocabulary) -> None:
+    state, notices = parse_query_params({"from": value}, vocabulary)
+    assert state.year_from == YEAR_MIN
+    assert len(notices) == 1 and notices[0].startswith("from ")
+
+
+def test_very_long_value_is_refused(vocabulary: Vocabulary) -> None:
+    state, notices = parse_query_params({"agency": "nasa," * 1250}, vocabulary)
+    assert state.agencies == ()
+    assert notices == ["agency: a value of 6,250 characters (too long to be a real selection)"]
+
+
+def test_html_in_link_is_reported_not_kept(vocabulary: Vocabulary) -> None:
+    state, notices = parse_query_params({"focus": "<script>alert(1)</script>", "mode": "<b>x</b>"}, vocabulary)
+    assert state.focus is None and state.modes == ()
+    assert any("<script>" in n for n in notices)  # the page escapes notices before showing them
+
+
+def test_unknown_parameter_is_named(vocabulary: Vocabulary) -> None:
+    state, notices = parse_query_params({"utm_source": "mail", "pillar": "missions"}, vocabulary)
+    assert state.pillar == "missions"
+    assert notices == ["unknown parameter 'utm_source'"]
+
+
+def test_repeated_values_and_case_are_tolerated(vocabulary: Vocabulary) -> None:
+    state, notices = parse_query_params({"status": "Completed,completed,IN-DEVELOPMENT"}, vocabulary)
+    assert state.statuses == ("completed", "in development")
+    assert notices == []
+
+
+def test_apply_filters_by_destination_and_status(dataset: Dataset) -> None:
+    state = FilterState(destinations=("giant_planets",), statuses=("completed",))
+    view = apply_filters(state, dataset.missions, dataset.mission_participants)
+    assert {"cassini_huygens", "galileo", "pioneer_10"} <= view.mission_ids
+    assert set(view.missions["destination_id"]) == {"giant_planets"}
+    assert set(view.missions["status"]) == {"completed"}
+    assert set(view.participants["mission_id"]) <= view.mission_ids
+
+
+def test_apply_filters_by_agency_counts_any_role(dataset: Dataset) -> None:
+    view = apply_filters(FilterState(agencies=("asi",)), dataset.missions, dataset.mission_participants)
+    assert "cassini_huygens" in view.mission_ids  # ASI as a partner, not the lead
+    assert "liciacube" in view.mission_ids  # ASI as lead
+
+
+def test_apply_filters_years_use_window_for_notional(dataset: Dataset) -> None:
+    early = apply_filters(FilterState(year_to=2029), dataset.missions, dataset.mission_participants)
+    assert not (early.missions["status"] == "notional").any()
+    late = apply_filters(FilterState(year_from=2040), dataset.missions, dataset.mission_participants)
+    assert set(late.missions["status"]) == {"notional"}
+
+
+def test_apply_filters_empty_result_is_a_frame(dataset: Dataset) -> None:
+    view = apply_filters(
+        FilterState(destinations=("sun",), statuses=("notional",)), dataset.missions, dataset.mission_participants
+    )
+    assert view.missions.empty and view.participants.empty
+
+
+def test_describe_reads_like_a_caption() -> None:
+    names = {"destinations": {"moon": "Moon"}}
+    assert describe(FilterState(), names) == "all missions"
+    assert describe(FilterState(destinations=("moon",), year_from=2000), names) == "destinations: Moon; years 2000–2061"
