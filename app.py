@@ -1,14 +1,12 @@
 """Horizon 2061 Explorer: the frame every page runs in.
 
 Page config, theme (``.streamlit/config.toml``), the explicit page registry and the shared
-sidebar with the one filter state that every page reads. Streamlit stops discovering
-``pages/`` once ``st.navigation`` is called, so every page is listed here.
+sidebar with the one filter state that every page reads. Every page is listed here.
 
-Page scripts sit in section folders (``pages/explore/pillars.py``), never directly in
-``pages/``: until ``st.navigation`` has run once in a process, Streamlit still treats
-``pages/*.py`` as legacy multipage scripts and would run a deep link such as
-``/pillars?pillar=missions`` without this frame. With no script at the top of ``pages/``,
-every such request falls back to this file.
+The page scripts live in ``views/``, not ``pages/``. Streamlit treats a ``pages/`` folder next
+to the main script as a legacy multipage app until ``st.navigation`` has run once in the
+process: the first shared link opened on a fresh server (``/pillars?pillar=missions``) then
+showed a "Page not found" dialog before this frame took over.
 """
 
 from pathlib import Path
@@ -28,17 +26,17 @@ st.set_page_config(
 
 PAGES = {
     "Overview": [
-        st.Page("pages/overview/home.py", title="Home", icon=":material/home:", default=True),
+        st.Page("views/home.py", title="Home", icon=":material/home:", default=True),
     ],
     "Explore": [
-        st.Page("pages/explore/pillars.py", title="Four pillars", icon=":material/view_column:", url_path="pillars"),
+        st.Page("views/pillars.py", title="Four pillars", icon=":material/view_column:", url_path="pillars"),
         st.Page(
-            "pages/explore/destinations.py", title="Destinations", icon=":material/travel_explore:", url_path="destinations"
+            "views/destinations.py", title="Destinations", icon=":material/travel_explore:", url_path="destinations"
         ),
-        st.Page("pages/explore/cooperation.py", title="Cooperation", icon=":material/handshake:", url_path="cooperation"),
+        st.Page("views/cooperation.py", title="Cooperation", icon=":material/handshake:", url_path="cooperation"),
     ],
     "Reference": [
-        st.Page("pages/reference/data_sources.py", title="Data & sources", icon=":material/table:", url_path="data"),
+        st.Page("views/data_sources.py", title="Data & sources", icon=":material/table:", url_path="data"),
     ],
 }
 

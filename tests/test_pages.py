@@ -13,11 +13,11 @@ from components.schema import TABLES
 
 APP = Path(__file__).resolve().parent.parent / "app.py"
 PAGES = [
-    "pages/overview/home.py",
-    "pages/explore/pillars.py",
-    "pages/explore/destinations.py",
-    "pages/explore/cooperation.py",
-    "pages/reference/data_sources.py",
+    "views/home.py",
+    "views/pillars.py",
+    "views/destinations.py",
+    "views/cooperation.py",
+    "views/data_sources.py",
 ]
 ODD_QUERIES = [
     {"destination": "pluto"},
@@ -69,7 +69,7 @@ def test_home_lists_the_pillars_and_destinations() -> None:
 
 @pytest.mark.parametrize("table", [spec.name for spec in TABLES])
 def test_data_page_shows_every_table(table: str, dataset: Dataset) -> None:
-    at = run_app("pages/reference/data_sources.py")
+    at = run_app("views/data_sources.py")
     at.selectbox(key="data_table").set_value(table).run()
     assert not at.exception
     shown = at.dataframe[0].value
@@ -78,7 +78,7 @@ def test_data_page_shows_every_table(table: str, dataset: Dataset) -> None:
 
 
 def test_data_page_filter_and_empty_state() -> None:
-    at = run_app("pages/reference/data_sources.py")
+    at = run_app("views/data_sources.py")
     at.selectbox(key="data_table").set_value("missions").run()
     at.text_input(key="data_query").input("Hayabusa").run()
     names = set(at.dataframe[0].value["name"])
@@ -88,7 +88,7 @@ def test_data_page_filter_and_empty_state() -> None:
 
 
 def test_data_page_shows_errata() -> None:
-    at = run_app("pages/reference/data_sources.py")
+    at = run_app("views/data_sources.py")
     errata = at.dataframe[-1].value
     assert "Hiten launch year" in set(errata["topic"])
 
@@ -106,7 +106,7 @@ def test_broken_file_is_explained_and_other_pages_work(data_copy: Path, monkeypa
     assert "missions.csv" in messages and "row 3" in messages and "destination" in messages
     assert "Science questions" in " ".join(m.value for m in home.markdown)  # pillars still render
 
-    data_page = run_app("pages/reference/data_sources.py")
+    data_page = run_app("views/data_sources.py")
     assert not data_page.exception
     data_page.selectbox(key="data_table").set_value("pillars").run()
     assert len(data_page.dataframe[0].value) == 4
@@ -142,14 +142,14 @@ def test_odd_link_names_what_was_ignored() -> None:
 
 
 def test_sidebar_filters_round_trip_through_the_url() -> None:
-    at = run_app("pages/explore/cooperation.py")
+    at = run_app("views/cooperation.py")
     at.multiselect(key="filter_destinations").set_value(["moon", "small_bodies"]).run()
     at.multiselect(key="filter_statuses").set_value(["completed"]).run()
     at.slider(key="filter_years").set_value((1990, 2020)).run()
     params = {k: at.query_params[k] for k in at.query_params}
     assert params == {"destination": "moon,small_bodies", "status": "completed", "from": "1990", "to": "2020"}
 
-    fresh = run_app("pages/explore/cooperation.py", params)
+    fresh = run_app("views/cooperation.py", params)
     assert fresh.multiselect(key="filter_destinations").value == ["moon", "small_bodies"]
     assert fresh.multiselect(key="filter_statuses").value == ["completed"]
     assert fresh.slider(key="filter_years").value == (1990, 2020)
@@ -158,13 +158,13 @@ def test_sidebar_filters_round_trip_through_the_url() -> None:
 def test_filters_survive_page_changes() -> None:
     at = run_app()
     at.multiselect(key="filter_agencies").set_value(["jaxa"]).run()
-    at.switch_page("pages/explore/destinations.py").run()
+    at.switch_page("views/destinations.py").run()
     assert at.multiselect(key="filter_agencies").value == ["jaxa"]
     assert at.query_params["agency"] == "jaxa"
 
 
 def test_pillars_stepper_moves_and_writes_the_url() -> None:
-    at = run_app("pages/explore/pillars.py")
+    at = run_app("views/pillars.py")
     assert at.header[0].value == "Pillar 1: Science questions"
     at.button(key="pillar_next").click().run()
     assert at.header[0].value == "Pillar 2: Space missions"
@@ -183,7 +183,7 @@ def test_pillars_stepper_moves_and_writes_the_url() -> None:
     ],
 )
 def test_each_pillar_step_from_a_link(step: str, header: str, suited: str) -> None:
-    at = run_app("pages/explore/pillars.py", {"pillar": step})
+    at = run_app("views/pillars.py", {"pillar": step})
     assert at.header[0].value.endswith(header)
     text = " ".join(m.value for m in at.markdown).replace("\\", "")  # drop Markdown escapes
     assert f"Best suited: {suited} cooperation" in text
@@ -191,7 +191,7 @@ def test_each_pillar_step_from_a_link(step: str, header: str, suited: str) -> No
 
 
 def test_destination_deep_dive_from_a_link() -> None:
-    at = run_app("pages/explore/destinations.py", {"focus": "giant_planets"})
+    at = run_app("views/destinations.py", {"focus": "giant_planets"})
     assert at.header[0].value == "Giant planet systems"
     text = " ".join(m.value for m in at.markdown)
     assert "giant" in text.lower() and "working group" in text.lower()  # §7.5.2 (3) proposes a giant-planets WG
@@ -200,20 +200,20 @@ def test_destination_deep_dive_from_a_link() -> None:
 
 
 def test_destination_selector_writes_focus() -> None:
-    at = run_app("pages/explore/destinations.py")
+    at = run_app("views/destinations.py")
     at.selectbox(key="focus_select_moon").set_value("small_bodies").run()
     assert at.query_params["focus"] == "small_bodies"
     assert at.header[0].value == "Small bodies"
 
 
 def test_table_7_1_follows_mode_filter() -> None:
-    at = run_app("pages/explore/destinations.py", {"mode": "integrated_mission"})
+    at = run_app("views/destinations.py", {"mode": "integrated_mission"})
     table = at.dataframe[0].value
     assert set(table["destination_id"]) == {"moon", "exoplanets"}
 
 
 def test_cooperation_page_lists_a_cell() -> None:
-    at = run_app("pages/explore/cooperation.py")
+    at = run_app("views/cooperation.py")
     at.selectbox(key="cell_mode").set_value("multi_platform").run()
     at.selectbox(key="cell_destination").set_value("giant_planets").run()
     names = set(at.dataframe[0].value["name"])

@@ -153,7 +153,7 @@ if tables_ready(dataset, "groups"):
         st.markdown(f"- **{md(group.short_name)}**{status}{founded}: {md(group.focus)} *({md(group.source)})*")
 
 st.page_link(
-    "pages/explore/cooperation.py",
+    "views/cooperation.py",
     label=f"See how missions to {destination['name']} cooperated",
     icon=":material/handshake:",
     query_params=state.with_changes(destinations=(focus,)).to_query_params(),

@@ -95,7 +95,7 @@ if tables_ready(dataset, "pillars"):
 
     st.divider()
     st.page_link(
-        "pages/explore/destinations.py",
+        "views/destinations.py",
         label="Next: what cooperation brings to each destination (Table 7.1)",
         icon=":material/travel_explore:",
         query_params=current_state().to_query_params(),

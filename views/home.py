@@ -80,5 +80,5 @@ if tables_ready(dataset, "pillars"):
 
 st.divider()
 st.page_link(
-    "pages/reference/data_sources.py", label="Browse every table, its sources and the seed errata", icon=":material/table:"
+    "views/data_sources.py", label="Browse every table, its sources and the seed errata", icon=":material/table:"
 )
