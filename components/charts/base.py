@@ -19,8 +19,10 @@ def finish(
     height: int | None = None,
     legend_title: str | None = None,
     show_legend: bool = True,
+    top_axis: bool = False,
 ) -> go.Figure:
-    """Apply the house style. ``source`` is printed under the title on screen and in exports."""
+    """Apply the house style. ``source`` is printed under the title on screen and in exports;
+    ``top_axis`` leaves room for x-axis labels drawn above the plot (matrices)."""
     fig.update_layout(
         template="plotly_white",
         title={
@@ -31,7 +33,7 @@ def finish(
             "subtitle": {"text": f"Source: {source}", "font": {"size": 12, "color": MUTED_COLOUR}},
         },
         font={"family": FONT_FAMILY, "size": 13, "color": TEXT_COLOUR},
-        margin={"l": 10, "r": 10, "t": 84, "b": 40},
+        margin={"l": 10, "r": 10, "t": 124 if top_axis else 84, "b": 40},
         height=height,
         showlegend=show_legend,
         legend={"title": {"text": legend_title or ""}, "orientation": "h", "y": -0.12, "x": 0, "yanchor": "top"},

@@ -113,6 +113,7 @@ def science_matrix(
         source=f"{SOURCE_CH7} §7.2.1, §7.5.2 (our reading; ● primary, ○ supporting)",
         height=380,
         show_legend=False,
+        top_axis=True,
     )
 
 
@@ -312,6 +313,7 @@ def heritage_heatmap(heritage_table: pd.DataFrame, agencies: pd.DataFrame, desti
         source=f"{SOURCE_DATA}; completed or operating missions, counted for their lead agency",
         height=max(260, 110 + 34 * len(labels)),
         show_legend=False,
+        top_axis=True,
     )
 
 
@@ -427,7 +429,7 @@ def mode_destination_matrix(missions: pd.DataFrame, modes: pd.DataFrame, destina
             value = int(counts.get((mode, destination.destination_id), 0))
             xs.append(destination.short_name)
             ys.append(mode_names[mode])
-            sizes.append(0 if value == 0 else 14 + 36 * (value / peak) ** 0.5)
+            sizes.append(0 if value == 0 else 16 + 22 * (value / peak) ** 0.5)
             texts.append(str(value) if value else "")
             custom.append([mode, destination.destination_id, value])
     fig = go.Figure(
@@ -448,7 +450,12 @@ def mode_destination_matrix(missions: pd.DataFrame, modes: pd.DataFrame, destina
     )
     fig.update_xaxes(side="top", categoryorder="array", categoryarray=list(order["short_name"]), showgrid=True)
     return finish(
-        fig, title="Missions by cooperation mode and destination", source=SOURCE_DATA, height=460, show_legend=False
+        fig,
+        title="Missions by cooperation mode and destination",
+        source=SOURCE_DATA,
+        height=460,
+        show_legend=False,
+        top_axis=True,
     )
 
 
@@ -579,6 +586,7 @@ def recommended_vs_practised_chart(table: pd.DataFrame, modes: pd.DataFrame, des
         source=f"Recommendations reconstructed from {SOURCE_CH7} §7.5.2; missions flown or committed",
         height=480,
         legend_title="",
+        top_axis=True,
     )
 
 
