@@ -6,6 +6,7 @@ import pandas as pd
 
 from components.schema import CAPABILITIES, MODE_IDS
 
+# Missions that exist or are committed; notional Horizon 2061 concepts have no partners yet.
 REAL_STATUSES = ("completed", "operating", "failed", "in development", "planned")
 FLOWN_STATUSES = ("completed", "operating", "failed")
 

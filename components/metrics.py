@@ -6,8 +6,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-# Missions that exist or are committed; notional Horizon 2061 concepts have no partners yet.
-REAL_STATUSES = ("completed", "operating", "failed", "in development", "planned")
+from components.analysis import REAL_STATUSES
 
 
 @dataclass(frozen=True)

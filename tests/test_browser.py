@@ -17,7 +17,13 @@ pytestmark = pytest.mark.browser
 
 playwright_api = pytest.importorskip("playwright.sync_api")
 
-PAGES = {"": "Horizon 2061 Explorer", "data": "Data & sources"}
+PAGES = {
+    "": "Horizon 2061 Explorer",
+    "pillars": "The four pillars",
+    "destinations": "Destinations",
+    "cooperation": "Cooperation",
+    "data": "Data & sources",
+}
 
 
 @pytest.fixture(scope="module")
@@ -39,21 +45,31 @@ def browser():
 
 @pytest.fixture
 def page(browser):
-    context = browser.new_context(viewport={"width": 1400, "height": 900})
+    page = new_page(browser)
+    yield page
+    page.context.close()
+
+
+def new_page(browser):
+    context = browser.new_context(viewport={"width": 1400, "height": 1000})
     page = context.new_page()
     page.outside_requests = []
     page.js_errors = []
     page.on("request", lambda r: None if is_local(r.url) else page.outside_requests.append(r.url))
     page.on("pageerror", lambda e: page.js_errors.append(str(e)))
-    yield page
-    context.close()
+    return page
+
+
+def settle(page) -> None:
+    """Wait until the script run is over (the status widget disappears when idle)."""
+    page.wait_for_timeout(300)
+    page.wait_for_function("() => !document.querySelector('[data-testid=\"stStatusWidget\"]')", timeout=30_000)
 
 
 def open_page(page, base: str, path: str) -> None:
     page.goto(f"{base}/{path}", wait_until="domcontentloaded")
     page.wait_for_selector('[data-testid="stMain"] h1', timeout=30_000)
-    # Wait for the script run to finish (the status widget disappears when idle).
-    page.wait_for_function("() => !document.querySelector('[data-testid=\"stStatusWidget\"]')", timeout=30_000)
+    settle(page)
 
 
 @pytest.mark.parametrize(("path", "title"), PAGES.items(), ids=list(PAGES.values()))
@@ -68,7 +84,7 @@ def test_page_opens_cleanly(page, server, path: str, title: str) -> None:
 def test_home_shows_headline_figures(page, server, dataset: Dataset) -> None:
     figures = headline_figures(dataset.missions, dataset.agencies, dataset.destinations)
     open_page(page, server, "")
-    page.wait_for_selector('[data-testid="stMetricValue"]')
+    page.wait_for_function("() => document.querySelectorAll('[data-testid=\"stMetricValue\"]').length >= 4")
     labels = page.locator('[data-testid="stMetricLabel"]').all_inner_texts()
     values = page.locator('[data-testid="stMetricValue"]').all_inner_texts()
     shown = dict(zip([label.strip() for label in labels], [v.strip() for v in values], strict=True))
@@ -85,3 +101,62 @@ def test_navigation_reaches_data_page(page, server) -> None:
     page.wait_for_selector('[data-testid="stDataFrame"]', timeout=30_000)
     assert page.locator('[data-testid="stException"]').count() == 0
     assert "Download pillars.csv" in page.locator('[data-testid="stDownloadButton"]').first.inner_text()
+
+
+def test_first_deep_link_on_a_fresh_server_keeps_the_frame(browser) -> None:
+    """The first request a new server sees is a shared link: no 'Page not found', full frame."""
+    page = new_page(browser)
+    with streamlit_server() as base:
+        open_page(page, base, "pillars?pillar=missions&destination=moon")
+        assert page.locator('[data-testid="stMain"] h2').first.inner_text() == "Pillar 2: Space missions"
+        assert page.get_by_text("Page not found").count() == 0
+        assert "Four pillars" in page.locator('[data-testid="stSidebarNav"]').inner_text()
+        assert "Moon" in page.locator('[data-testid="stSidebar"] [data-testid="stMultiSelect"]').first.inner_text()
+    page.context.close()
+
+
+def test_step_through_the_four_pillars(page, server) -> None:
+    open_page(page, server, "pillars")
+    expected = [
+        "Pillar 1: Science questions",
+        "Pillar 2: Space missions",
+        "Pillar 3: Key technologies",
+        "Pillar 4: Infrastructures and services",
+    ]
+    header = page.locator('[data-testid="stMain"] h2').first
+    assert header.inner_text() == expected[0]
+    for step in expected[1:]:
+        page.get_by_role("button", name="Next").click()
+        header.filter(has_text=step).wait_for(timeout=15_000)
+        settle(page)
+        assert page.locator('[data-testid="stPlotlyChart"]').count() >= 1
+    assert page.url.endswith("pillar=infrastructures")
+    assert page.get_by_role("button", name="Next").is_disabled()
+    page.locator('[data-testid="stButtonGroup"]').get_by_text("1. Science").click()
+    header.filter(has_text=expected[0]).wait_for(timeout=15_000)
+    assert page.locator('[data-testid="stException"]').count() == 0
+
+
+def test_open_a_destination_from_table_7_1_and_follow_its_link(page, server) -> None:
+    open_page(page, server, "destinations")
+    grid = page.locator('[data-testid="stDataFrame"]').first
+    grid.scroll_into_view_if_needed()
+    box = grid.bounding_box()
+    row_height = 35
+    # Row 3 of Table 7.1 is "Giant planet systems"; click its selection checkbox.
+    page.mouse.click(box["x"] + 14, box["y"] + row_height * 3.5)
+    page.wait_for_function("() => location.search.includes('focus=giant_planets')", timeout=15_000)
+    settle(page)
+    assert page.locator('[data-testid="stMain"] h2').filter(has_text="Giant planet systems").count() == 1
+
+    page.get_by_role("link", name="See how missions to Giant planet systems cooperated").click()
+    page.wait_for_url("**/cooperation?**", timeout=15_000)
+    settle(page)
+    assert "destination=giant_planets" in page.url
+    chosen = page.locator('[data-testid="stSidebar"] [data-testid="stMultiSelect"]').first.inner_text()
+    assert "Giant planet systems" in chosen
+    summary = (
+        page.locator('[data-testid="stCaptionContainer"]').filter(has_text="missions shown had").first.inner_text()
+    )
+    assert "of 14 missions shown" in summary
+    assert page.outside_requests == [] and page.js_errors == []
