@@ -100,7 +100,7 @@ def test_navigation_reaches_data_page(page, server) -> None:
     page.wait_for_url("**/data")
     page.wait_for_selector('[data-testid="stDataFrame"]', timeout=30_000)
     assert page.locator('[data-testid="stException"]').count() == 0
-    assert "Download pillars.csv" in page.locator('[data-testid="stDownloadButton"]').first.inner_text()
+    assert "Download missions.csv" in page.locator('[data-testid="stDownloadButton"]').first.inner_text()
 
 
 def test_first_deep_link_on_a_fresh_server_keeps_the_frame(browser) -> None:

@@ -4,7 +4,6 @@ import streamlit as st
 
 from components.data import get_dataset
 from components.metrics import headline_figures, missions_by_destination
-from components.state import current_state
 from components.ui import md, tables_ready
 
 dataset = get_dataset()
