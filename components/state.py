@@ -223,3 +223,24 @@ def step_control(field_name: str, options: tuple[str, ...], labels: Mapping[str,
     if getattr(current_state(), field_name) != current:
         update_state(**{field_name: current})
     return current
+
+
+def state_select(label: str, field_name: str, options: list[str], format_func, *, fallback: str, **kwargs) -> str:
+    """A selectbox bound to one field of the state (and so to the URL).
+
+    The widget key includes the current value, so a link that changes the field re-creates
+    the widget with the right selection instead of keeping a stale one.
+    """
+    current = getattr(current_state(), field_name)
+    value = current if current in options else fallback
+    chosen = st.selectbox(
+        label,
+        options=options,
+        index=options.index(value),
+        format_func=format_func,
+        key=f"{field_name}_select_{value}",
+        **kwargs,
+    )
+    if chosen != current:
+        update_state(**{field_name: chosen})
+    return chosen

@@ -78,3 +78,15 @@ def search_rows(frame: pd.DataFrame, query: str) -> pd.DataFrame:
     text = frame.astype("string").fillna("")
     hit = text.apply(lambda column: column.str.contains(query, case=False, regex=False)).any(axis=1)
     return frame[hit]
+
+
+def show_frame(frame: pd.DataFrame, columns: tuple[str, ...], **kwargs) -> None:
+    """A read-only table with the house column formats, for derived frames in pages."""
+    st.dataframe(
+        frame,
+        hide_index=True,
+        column_order=columns,
+        column_config=column_config_for_frame(frame),
+        width="stretch",
+        **kwargs,
+    )

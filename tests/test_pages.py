@@ -70,7 +70,7 @@ def test_home_lists_the_pillars_and_destinations() -> None:
 @pytest.mark.parametrize("table", [spec.name for spec in TABLES])
 def test_data_page_shows_every_table(table: str, dataset: Dataset) -> None:
     at = run_app("views/data_sources.py")
-    at.selectbox(key="data_table_missions").set_value(table).run()
+    at.selectbox(key="table_select_missions").set_value(table).run()
     assert not at.exception
     shown = at.dataframe[0].value
     assert len(shown) == len(dataset.table(table))
@@ -79,7 +79,7 @@ def test_data_page_shows_every_table(table: str, dataset: Dataset) -> None:
 
 def test_data_page_filter_and_empty_state() -> None:
     at = run_app("views/data_sources.py")
-    at.selectbox(key="data_table_missions").set_value("missions").run()
+    at.selectbox(key="table_select_missions").set_value("missions").run()
     at.text_input(key="data_query").input("Hayabusa").run()
     names = set(at.dataframe[0].value["name"])
     assert {"Hayabusa", "Hayabusa2"} <= names
@@ -108,7 +108,7 @@ def test_broken_file_is_explained_and_other_pages_work(data_copy: Path, monkeypa
 
     data_page = run_app("views/data_sources.py")
     assert not data_page.exception
-    data_page.selectbox(key="data_table_missions").set_value("pillars").run()
+    data_page.selectbox(key="table_select_missions").set_value("pillars").run()
     assert len(data_page.dataframe[0].value) == 4
 
 
@@ -225,6 +225,6 @@ def test_cooperation_page_lists_a_cell() -> None:
 def test_data_page_table_comes_from_the_link(dataset: Dataset) -> None:
     at = run_app("views/data_sources.py", {"table": "agencies"})
     assert len(at.dataframe[0].value) == len(dataset.agencies)
-    at.selectbox(key="data_table_agencies").set_value("groups").run()
+    at.selectbox(key="table_select_agencies").set_value("groups").run()
     assert at.query_params["table"] == "groups"
     assert len(at.dataframe[0].value) == len(dataset.groups)

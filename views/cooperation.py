@@ -6,7 +6,7 @@ import streamlit as st
 from components.charts import ChartContext
 from components.data import get_dataset
 from components.state import current_state
-from components.tables import column_config_for_frame
+from components.tables import column_config_for_frame, show_frame
 from components.ui import md, render_chart, tables_ready
 
 dataset = get_dataset()
@@ -70,13 +70,7 @@ if cell.empty:
 else:
     agency_names = dataset.agencies.set_index("agency_id")["short_name"]
     shown = cell.assign(lead=cell["lead_agency_id"].map(agency_names)).sort_values("launch_year")
-    st.dataframe(
-        shown,
-        hide_index=True,
-        width="stretch",
-        column_order=("name", "launch_year", "status", "lead", "mission_type", "note", "source"),
-        column_config=column_config_for_frame(shown),
-    )
+    show_frame(shown, ("name", "launch_year", "status", "lead", "mission_type", "note", "source"))
 
 st.subheader("By agency, era and status")
 breakdown = (

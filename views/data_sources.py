@@ -4,7 +4,7 @@ import streamlit as st
 
 from components.data import current_data_dir, get_dataset
 from components.schema import TABLES, TABLES_BY_NAME
-from components.state import current_state, update_state
+from components.state import state_select
 from components.tables import column_config, raw_csv, search_rows
 from components.ui import md, tables_ready
 
@@ -29,18 +29,14 @@ if dataset.problems:
             st.error(md(problem))
 
 labels = {spec.name: f"{spec.title} ({spec.file_name})" for spec in TABLES}
-names = [spec.name for spec in TABLES]
-current = current_state().table or "missions"
-chosen = st.selectbox(
+chosen = state_select(
     "Table",
-    options=names,
-    index=names.index(current),
-    format_func=labels.__getitem__,
-    key=f"data_table_{current}",
+    "table",
+    [spec.name for spec in TABLES],
+    labels.get,
+    fallback="missions",
     help="Type to search the list. The chosen table is part of the link.",
 )
-if chosen != current_state().table and (current_state().table or chosen != "missions"):
-    update_state(table=chosen)
 spec = TABLES_BY_NAME[chosen]
 
 if tables_ready(dataset, spec.name):

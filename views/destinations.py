@@ -6,7 +6,7 @@ import streamlit as st
 from components.analysis import partner_missions, status_group, table_7_1
 from components.charts import ChartContext
 from components.data import get_dataset
-from components.state import current_state, update_state
+from components.state import current_state, state_select, update_state
 from components.ui import md, render_chart, tables_ready
 
 dataset = get_dataset()
@@ -64,16 +64,8 @@ else:
         state = update_state(focus=rows.iloc[picked[0]]["destination_id"])
     st.session_state["table_7_1_last_pick"] = picked
 
-focus = state.focus if state.focus in table_ids else table_ids[0]
-focus = st.selectbox(
-    "Destination to explore",
-    options=table_ids,
-    index=table_ids.index(focus),
-    format_func=lambda d: names[d],
-    key=f"focus_select_{focus}",
-)
-if focus != state.focus:
-    state = update_state(focus=focus)
+focus = state_select("Destination to explore", "focus", table_ids, names.get, fallback=table_ids[0])
+state = current_state()
 
 destination = dataset.destinations.set_index("destination_id").loc[focus]
 ctx = ChartContext(dataset, state)
@@ -162,16 +154,8 @@ st.page_link(
 st.divider()
 st.subheader("Compare two destinations")
 others = [d for d in table_ids if d != focus]
-compare = state.compare if state.compare in others else others[0]
-compare = st.selectbox(
-    "Compare with",
-    options=others,
-    index=others.index(compare),
-    format_func=lambda d: names[d],
-    key=f"compare_select_{focus}_{compare}",
-)
-if compare != state.compare:
-    state = update_state(compare=compare)
+compare = state_select("Compare with", "compare", others, names.get, fallback=others[0])
+state = current_state()
 left, right = st.columns(2)
 for column, destination_id in ((left, focus), (right, compare)):
     with column.container(border=True):

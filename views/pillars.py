@@ -6,7 +6,7 @@ from components.charts import ChartContext
 from components.data import get_dataset
 from components.filters import PILLAR_STEPS
 from components.state import current_state, step_control
-from components.tables import column_config_for_frame
+from components.tables import show_frame
 from components.ui import md, render_chart, tables_ready
 
 CHARTS_BY_PILLAR = {
@@ -71,13 +71,7 @@ if tables_ready(dataset, "pillars"):
                 }
             ),
         )
-        st.dataframe(
-            examples,
-            hide_index=True,
-            column_order=("category", "name", "provider", "recipient", "year", "description", "source"),
-            column_config=column_config_for_frame(examples),
-            width="stretch",
-        )
+        show_frame(examples, ("category", "name", "provider", "recipient", "year", "description", "source"))
 
     if step == "infrastructures" and tables_ready(dataset, "infrastructures", "agencies"):
         st.subheader("Stations, archives and curation facilities")
@@ -85,13 +79,7 @@ if tables_ready(dataset, "pillars"):
         others = dataset.infrastructures[dataset.infrastructures["kind"] != "ground station"].assign(
             operator=lambda f: f["operator_agency_id"].map(names)
         )
-        st.dataframe(
-            others,
-            hide_index=True,
-            column_order=("name", "kind", "operator", "status", "established", "description", "source"),
-            column_config=column_config_for_frame(others),
-            width="stretch",
-        )
+        show_frame(others, ("name", "kind", "operator", "status", "established", "description", "source"))
 
     st.divider()
     st.page_link(
