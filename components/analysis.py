@@ -183,3 +183,136 @@ def table_7_1(
             }
         )
     return pd.DataFrame(rows, columns=["destination_id", "destination", "benefits", "recommended_modes", "paragraph"])
+
+
+# ------------------------------------------------------------------ agencies and autonomy
+
+AUTONOMY_CAPABILITIES = ("flyby", "orbit", "landing", "roving", "sample_return", "crew", "deep_space_tracking")
+AUTONOMY_LABELS = {**CAPABILITY_LABELS, "crew": "Crew transport", "deep_space_tracking": "Deep-space tracking"}
+ALONE, WITH_PARTNERS, NOT_YET = "alone", "only with partners", "not yet"
+# Crew transport is a service that lapses when a programme ends; the others, once shown, stay shown.
+LAPSING_CAPABILITIES = ("crew",)
+
+
+def autonomy_matrix(
+    missions: pd.DataFrame,
+    participants: pd.DataFrame,
+    infrastructures: pd.DataFrame,
+    *,
+    destination_id: str | None = None,
+    as_of: int | None = None,
+) -> pd.DataFrame:
+    """Agency × capability: demonstrated alone, only with partners, or not yet.
+
+    A capability is demonstrated by a completed or operating mission the agency led; it is
+    "alone" if at least one such mission was national, "only with partners" if every one had
+    foreign partners. Crew transport counts only while a programme is active in ``as_of``.
+    Deep-space tracking is "alone" for agencies operating their own deep-space stations and
+    "only with partners" for agencies whose missions relied on another agency's stations.
+    Returns a long frame: agency_id, capability, status, missions.
+    """
+    flown = missions[missions["status"].isin(("completed", "operating")) & missions["capabilities"].notna()]
+    if destination_id is not None:
+        flown = flown[flown["destination_id"] == destination_id]
+    if as_of is not None:
+        flown = flown[flown["launch_year"] <= as_of]
+    rows = flown.assign(capability=flown["capabilities"].str.split("|")).explode("capability")
+    rows = rows[rows["capability"].isin(AUTONOMY_CAPABILITIES)]
+    # A crewed station is not a crew vehicle: crew transport comes from the missions that fly crews.
+    rows = rows[~((rows["capability"] == "crew") & (rows["mission_type"] == "station"))]
+    if as_of is not None:
+        ended = rows["end_year"].notna() & (rows["end_year"] < as_of)
+        rows = rows[~(rows["capability"].isin(LAPSING_CAPABILITIES) & ended)]
+    rows = rows.assign(national=rows["cooperation_mode_id"] == "national")
+    grouped = rows.groupby(["lead_agency_id", "capability"]).agg(
+        national=("national", "any"), missions=("mission_id", "nunique")
+    )
+    records = [
+        {
+            "agency_id": agency,
+            "capability": capability,
+            "status": ALONE if g.national else WITH_PARTNERS,
+            "missions": int(g.missions),
+        }
+        for (agency, capability), g in grouped.iterrows()
+    ]
+
+    stations = infrastructures[infrastructures["kind"] == "ground station"]
+    if as_of is not None:
+        stations = stations[stations["established"].isna() | (stations["established"] <= as_of)]
+    own_network = stations.groupby("operator_agency_id").size()
+    for agency, count in own_network.items():
+        records.append(
+            {"agency_id": agency, "capability": "deep_space_tracking", "status": ALONE, "missions": int(count)}
+        )
+    supported = participants[participants["role"] == "infrastructure"].merge(
+        missions[["mission_id", "lead_agency_id", "destination_id", "launch_year"]], on="mission_id"
+    )
+    if destination_id is not None:
+        supported = supported[supported["destination_id"] == destination_id]
+    if as_of is not None:
+        supported = supported[supported["launch_year"] <= as_of]
+    supported = supported[supported["agency_id"] != supported["lead_agency_id"]]
+    for agency, group in supported.groupby("lead_agency_id"):
+        if agency not in own_network.index:
+            records.append(
+                {
+                    "agency_id": agency,
+                    "capability": "deep_space_tracking",
+                    "status": WITH_PARTNERS,
+                    "missions": int(group["mission_id"].nunique()),
+                }
+            )
+    return pd.DataFrame(records, columns=["agency_id", "capability", "status", "missions"])
+
+
+def members_of(group_id: str, memberships: pd.DataFrame, as_of: int | None = None) -> set[str]:
+    """Agencies in a group (by the given year), to read the autonomy matrix within a partnership."""
+    rows = memberships[memberships["group_id"] == group_id]
+    if as_of is not None:
+        rows = rows[rows["year_joined"] <= as_of]
+    return set(rows["agency_id"])
+
+
+def single_holders(matrix: pd.DataFrame) -> dict[str, str]:
+    """Capabilities held by exactly one agency (alone or with partners): capability → agency."""
+    holders = matrix.groupby("capability")["agency_id"].nunique()
+    single = holders[holders == 1].index
+    return {cap: matrix.loc[matrix["capability"] == cap, "agency_id"].iloc[0] for cap in single}
+
+
+def participation(missions: pd.DataFrame, participants: pd.DataFrame) -> pd.DataFrame:
+    """One row per (agency, mission) with whether the agency led it and its roles."""
+    joined = participants.merge(
+        missions[["mission_id", "destination_id", "cooperation_mode_id", "launch_year"]], on="mission_id"
+    )
+    roles = joined.groupby(["agency_id", "mission_id"])["role"].agg(lambda r: "|".join(sorted(set(r))))
+    frame = (
+        roles.rename("roles")
+        .reset_index()
+        .merge(missions[["mission_id", "destination_id", "cooperation_mode_id", "launch_year"]], on="mission_id")
+    )
+    frame["led"] = frame["roles"].str.contains("lead")
+    return frame
+
+
+def co_participation(participants: pd.DataFrame) -> pd.DataFrame:
+    """Agency pairs with the number of missions they shared (any roles)."""
+    pairs = participants[["mission_id", "agency_id"]].drop_duplicates()
+    merged = pairs.merge(pairs, on="mission_id")
+    merged = merged[merged["agency_id_x"] < merged["agency_id_y"]]
+    return (
+        merged.groupby(["agency_id_x", "agency_id_y"])["mission_id"]
+        .nunique()
+        .rename("shared")
+        .reset_index()
+        .rename(columns={"agency_id_x": "source", "agency_id_y": "target"})
+        .sort_values("shared", ascending=False, ignore_index=True)
+    )
+
+
+def partners_of(agency_id: str, participants: pd.DataFrame) -> pd.Series:
+    """The agencies that shared missions with ``agency_id``, most shared first."""
+    mine = set(participants.loc[participants["agency_id"] == agency_id, "mission_id"])
+    others = participants[participants["mission_id"].isin(mine) & (participants["agency_id"] != agency_id)]
+    return others.drop_duplicates(["mission_id", "agency_id"])["agency_id"].value_counts()

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import plotly.graph_objects as go
 
-FONT_FAMILY = "Source Sans 3, Source Sans Pro, Helvetica, Arial, sans-serif"
+# Streamlit's own font first; exports from headless Chromium fall back to a system sans-serif.
+FONT_FAMILY = "'Source Sans 3', 'Source Sans Pro', Helvetica, Arial, 'DejaVu Sans', 'Liberation Sans', sans-serif"
 TEXT_COLOUR = "#1B1F24"
 MUTED_COLOUR = "#5A6270"
 GRID_COLOUR = "#E3E7EC"

@@ -13,6 +13,7 @@ from html import escape
 
 import pandas as pd
 import plotly.graph_objects as go
+from plotly.subplots import make_subplots
 
 from components.charts.base import MUTED_COLOUR, empty_figure, finish, plural
 from components.charts.explore import MODE_COLOURS, SOURCE_DATA
@@ -80,8 +81,13 @@ def mission_timeline(
     today: date | None = None,
     title: str = "Mission timeline",
     compact: bool = False,
+    milestones: pd.DataFrame | None = None,
+    highlight: set[str] | None = None,
 ) -> go.Figure:
-    """Gantt of missions grouped by destination, with today and 2061 marked."""
+    """Gantt of missions grouped by destination, with today and 2061 marked.
+
+    ``milestones`` adds a strip of dated events on the same axis above the bars;
+    ``highlight`` outlines the bars of the given mission ids (search results)."""
     if color_by not in COLOR_BY:
         raise ValueError(f"color_by must be one of {COLOR_BY}")
     today = today or date.today()
@@ -107,22 +113,31 @@ def mission_timeline(
         colours = MODE_COLOURS
         label = {m: m.replace("_", " ").capitalize() for m in MODE_COLOURS}
 
-    names = spans["name"].map(lambda n: escape(str(n)))
-    y_values = list(names) if compact else [list(spans["destination_id"].map(dest_names)), list(names)]
-    spans["_y_index"] = range(len(spans))
+    labels = spans["name"].map(lambda n: escape(str(n)))
+    # Category labels must be unique; repeat names get their launch year.
+    repeated = labels.duplicated(keep=False)
+    years = mission_start_year_label(spans)
+    spans["label"] = labels.where(~repeated, labels + " (" + years + ")")
 
-    fig = go.Figure()
+    strip = milestones is not None and not milestones.empty
+    row_height = 22 if compact else 18
+    gantt_height = 140 + row_height * len(spans)
+    strip_height = 130
+    if strip:
+        fig = make_subplots(
+            rows=2, cols=1, shared_xaxes=True, vertical_spacing=0.01, row_heights=[strip_height, gantt_height]
+        )
+        _add_milestones(fig, milestones)
+    else:
+        fig = go.Figure()
+    bar_row = {"row": 2, "col": 1} if strip else {}
+    highlight = highlight or set()
     for group, part in spans.groupby("group", sort=False):
         for notional in (False, True):
             rows = part[(part["status"] == "notional") == notional]
             if rows.empty:
                 continue
-            index = rows["_y_index"].to_list()
-            y = (
-                [y_values[i] for i in index]
-                if compact
-                else [[y_values[0][i] for i in index], [y_values[1][i] for i in index]]
-            )
+            y = rows["label"].to_list()
             fig.add_trace(
                 go.Bar(
                     name=label.get(group, str(group)) + (" (notional window)" if notional else ""),
@@ -135,11 +150,12 @@ def mission_timeline(
                         "color": colours.get(group, "#8C8C8C"),
                         "opacity": 0.45 if notional else 0.95,
                         "pattern": {"shape": "/" if notional else "", "fgcolor": "#FFFFFF"},
-                        "line": {"width": 0},
+                        "line": {"width": [3 if m in highlight else 0 for m in rows["mission_id"]], "color": "#1B1F24"},
                     },
                     customdata=rows["hover"].to_list(),
                     hovertemplate="%{customdata}<extra></extra>",
-                )
+                ),
+                **bar_row,
             )
 
     for when, text in (
@@ -167,17 +183,118 @@ def mission_timeline(
             font={"size": 11, "color": MUTED_COLOUR},
         )
 
-    row_height = 22 if compact else 18
     fig.update_layout(barmode="overlay", bargap=0.25)
     fig.update_xaxes(type="date", range=["1955-01-01", "2064-12-31"], title="")
-    fig.update_yaxes(autorange="reversed", type="category" if compact else "multicategory", tickfont={"size": 11})
-    height = max(260, 140 + row_height * len(spans))
+    fig.update_yaxes(
+        autorange="reversed",
+        type="category",
+        categoryorder="array",
+        categoryarray=spans["label"].to_list(),
+        tickfont={"size": 11},
+        **bar_row,
+    )
+    if not compact:
+        _add_group_labels(fig, spans, dest_names, bar_row)
+    height = max(260, gantt_height + (strip_height if strip else 0))
     return finish(
         fig,
         title=title,
         source=SOURCE_DATA,
         height=height,
         legend_title={"status": "Status", "lead_agency": "Lead agency", "mode": "Cooperation mode"}[color_by],
+    )
+
+
+def mission_start_year_label(spans: pd.DataFrame) -> pd.Series:
+    return spans["start"].dt.year.astype("Int64").astype("string").fillna("")
+
+
+def _add_group_labels(fig: go.Figure, spans: pd.DataFrame, dest_names: pd.Series, bar_row: dict) -> None:
+    """Destination headings and separators, since one axis holds every destination's rows."""
+    axis = "y2" if bar_row else "y"
+    labels = spans["label"].to_list()
+    for destination, group in spans.groupby("destination_id", sort=False):
+        first = labels.index(group["label"].iloc[0])
+        fig.add_annotation(
+            x="1956-01-01",
+            y=labels[first],
+            xref="x2" if bar_row else "x",
+            yref=axis,
+            text=f"<b>{escape(str(dest_names.get(destination, destination)))}</b>",
+            showarrow=False,
+            xanchor="left",
+            yanchor="bottom",
+            yshift=6,
+            font={"size": 12, "color": "#1B1F24"},
+        )
+        if first:
+            fig.add_shape(
+                type="line",
+                xref="paper",
+                x0=0,
+                x1=1,
+                yref=axis,
+                y0=first - 0.5,
+                y1=first - 0.5,
+                line={"color": "#BFC5CC", "width": 1},
+            )
+
+
+LABEL_GAP_YEARS = 17  # a label needs about this much of the axis before the next on its row
+
+
+def _add_milestones(fig: go.Figure, milestones: pd.DataFrame) -> None:
+    """Dated events as diamonds on three rows of the top strip.
+
+    Labels are placed greedily so they never overlap: an event is labelled only if its row's
+    previous label is far enough back; the others keep their diamond and their hover text."""
+    events = milestones.sort_values("date").reset_index(drop=True)
+    last_label = [-10_000.0] * 3
+    levels, texts = [], []
+    for event in events.itertuples():
+        year = event.date.year + event.date.dayofyear / 366
+        level = min(range(3), key=lambda lv: last_label[lv])
+        if year - last_label[level] >= LABEL_GAP_YEARS:
+            last_label[level] = year
+            name = str(event.name)
+            texts.append(escape(name if len(name) <= 26 else name[:25] + "…"))
+        else:
+            texts.append("")
+        levels.append(level)
+    fig.add_trace(
+        go.Scatter(
+            x=events["date"].dt.strftime("%Y-%m-%d"),
+            y=levels,
+            mode="markers+text",
+            text=texts,
+            textposition="middle right",
+            textfont={"size": 10, "color": MUTED_COLOUR},
+            marker={"symbol": "diamond", "size": 9, "color": "#1B1F24"},
+            customdata=(
+                events["name"].map(lambda n: escape(str(n)))
+                + "<br>"
+                + events["date"].dt.strftime("%d %b %Y")
+                + " · "
+                + events["description"].map(lambda d: escape(str(d)))
+            ).to_list(),
+            hovertemplate="<b>%{customdata}</b><extra></extra>",
+            name="Milestones",
+            showlegend=False,
+            cliponaxis=False,
+        ),
+        row=1,
+        col=1,
+    )
+    fig.update_yaxes(visible=False, range=[-0.6, 2.8], row=1, col=1)
+    fig.add_annotation(
+        text="<b>Milestones</b>",
+        x="1956-01-01",
+        y=2.6,
+        xref="x",
+        yref="y",
+        showarrow=False,
+        xanchor="left",
+        font={"size": 12, "color": "#1B1F24"},
     )
 
 

@@ -1,0 +1,432 @@
+"""Figures about agencies: who took part where, in which roles, with whom, and what they can do alone."""
+
+from __future__ import annotations
+
+from html import escape
+
+import numpy as np
+import pandas as pd
+import plotly.graph_objects as go
+
+from components.analysis import (
+    ALONE,
+    AUTONOMY_CAPABILITIES,
+    AUTONOMY_LABELS,
+    NOT_YET,
+    WITH_PARTNERS,
+    participation,
+)
+from components.charts.base import finish, plural
+from components.charts.explore import MODE_COLOURS, SOURCE_DATA
+from components.schema import MODE_IDS, PARTICIPANT_ROLES
+from components.theme import OKABE_ITO, agency_colour, destination_colour
+
+ROLE_LABELS = {
+    "lead": "Lead",
+    "element": "Element or platform",
+    "instrument": "Instrument",
+    "infrastructure": "Ground or infrastructure support",
+    "launch": "Launch",
+    "exchange": "Sample or data exchange",
+}
+ROLE_COLOURS = dict(
+    zip(
+        PARTICIPANT_ROLES,
+        (OKABE_ITO[0], OKABE_ITO[1], OKABE_ITO[2], OKABE_ITO[5], OKABE_ITO[3], OKABE_ITO[4]),
+        strict=True,
+    )
+)
+AUTONOMY_COLOURS = {ALONE: "#0072B2", WITH_PARTNERS: "#9ECAE1", NOT_YET: "#F2F5F8"}
+
+
+def _names(agencies: pd.DataFrame) -> pd.Series:
+    return agencies.set_index("agency_id")["short_name"]
+
+
+def top_agencies(missions: pd.DataFrame, participants: pd.DataFrame, top: int) -> list[str]:
+    """Agencies with the most missions (any role) among those shown."""
+    shown = participants[participants["mission_id"].isin(set(missions["mission_id"]))]
+    return list(shown.drop_duplicates(["agency_id", "mission_id"])["agency_id"].value_counts().head(top).index)
+
+
+def participation_heatmap(
+    missions: pd.DataFrame,
+    participants: pd.DataFrame,
+    agencies: pd.DataFrame,
+    destinations: pd.DataFrame,
+    top: int = 20,
+) -> go.Figure:
+    """Agency × destination: missions led and joined, with the role breakdown on hover."""
+    names = _names(agencies)
+    frame = participation(missions, participants)
+    leaders = top_agencies(missions, participants, top)
+    order = destinations.sort_values("display_order")
+    z, text, hover = [], [], []
+    for agency in leaders:
+        mine = frame[frame["agency_id"] == agency]
+        z_row, text_row, hover_row = [], [], []
+        for destination in order.itertuples():
+            here = mine[mine["destination_id"] == destination.destination_id]
+            led, joined = int(here["led"].sum()), int((~here["led"]).sum())
+            roles = here["roles"].str.split("|").explode().value_counts()
+            z_row.append(led + joined)
+            text_row.append(f"{led}/{joined}" if led + joined else "")
+            breakdown = "<br>".join(f"{ROLE_LABELS[r]}: {n}" for r, n in roles.items())
+            hover_row.append(f"Led {led}, joined {joined}" + (f"<br>{breakdown}" if breakdown else ""))
+        z.append(z_row)
+        text.append(text_row)
+        hover.append(hover_row)
+    fig = go.Figure(
+        go.Heatmap(
+            z=z,
+            x=list(order["short_name"]),
+            y=[escape(str(names.get(a, a))) for a in leaders],
+            text=text,
+            texttemplate="%{text}",
+            customdata=hover,
+            hovertemplate="<b>%{y} · %{x}</b><br>%{customdata}<extra></extra>",
+            colorscale=[[0, "#F2F5F8"], [0.001, "#DEEBF7"], [1, "#08519C"]],
+            showscale=False,
+            xgap=2,
+            ygap=2,
+        )
+    )
+    fig.update_yaxes(autorange="reversed")
+    fig.update_xaxes(side="top")
+    return finish(
+        fig,
+        title="Where each agency took part: missions led / joined, by destination",
+        source=SOURCE_DATA,
+        height=max(320, 130 + 28 * len(leaders)),
+        show_legend=False,
+        top_axis=True,
+    )
+
+
+def participation_summary(missions: pd.DataFrame, participants: pd.DataFrame, agencies: pd.DataFrame) -> str:
+    if missions.empty:
+        return "No mission matches the current filters."
+    frame = participation(missions, participants)
+    per_agency = frame.groupby("agency_id")["mission_id"].nunique().sort_values(ascending=False)
+    names = _names(agencies)
+    top = per_agency.index[0]
+    led = int(frame[(frame["agency_id"] == top) & frame["led"]]["mission_id"].nunique())
+    return (
+        f"{names.get(top, top)} took part in the most missions shown ({per_agency.iloc[0]}, leading {led}); "
+        f"{plural(len(per_agency), 'agency', 'agencies')} appear in all."
+    )
+
+
+def roles_by_agency(
+    missions: pd.DataFrame, participants: pd.DataFrame, agencies: pd.DataFrame, top: int = 20
+) -> go.Figure:
+    """How each agency took part: lead, element, instrument, infrastructure, launch, exchange."""
+    names = _names(agencies)
+    leaders = top_agencies(missions, participants, top)
+    shown = participants[participants["mission_id"].isin(set(missions["mission_id"]))]
+    counts = shown.groupby(["agency_id", "role"]).size()
+    fig = go.Figure()
+    for role in PARTICIPANT_ROLES:
+        values = [int(counts.get((a, role), 0)) for a in leaders]
+        if any(values):
+            fig.add_trace(
+                go.Bar(
+                    name=ROLE_LABELS[role],
+                    y=[escape(str(names.get(a, a))) for a in leaders],
+                    x=values,
+                    orientation="h",
+                    marker_color=ROLE_COLOURS[role],
+                    hovertemplate=f"<b>%{{y}}</b><br>{ROLE_LABELS[role]}: %{{x}}<extra></extra>",
+                )
+            )
+    fig.update_layout(barmode="stack")
+    fig.update_yaxes(autorange="reversed")
+    fig.update_xaxes(title="Participations")
+    return finish(
+        fig, title="Roles per agency", source=SOURCE_DATA, height=max(340, 140 + 24 * len(leaders)), legend_title="Role"
+    )
+
+
+def roles_summary(missions: pd.DataFrame, participants: pd.DataFrame) -> str:
+    shown = participants[participants["mission_id"].isin(set(missions["mission_id"]))]
+    if shown.empty:
+        return "No mission matches the current filters."
+    roles = shown["role"].value_counts()
+    non_lead = roles.drop("lead", errors="ignore")
+    if non_lead.empty:
+        return "Every participation shown is a lead role."
+    return (
+        f"Besides leading ({int(roles.get('lead', 0))}), the commonest role is "
+        f"{ROLE_LABELS[non_lead.index[0]].lower()} ({int(non_lead.iloc[0])} of {int(non_lead.sum())})."
+    )
+
+
+def _spring_layout(nodes: list[str], edges: pd.DataFrame, iterations: int = 400, seed: int = 7) -> dict[str, tuple]:
+    """Fruchterman–Reingold layout in NumPy; deterministic for a given input."""
+    count = len(nodes)
+    index = {n: i for i, n in enumerate(nodes)}
+    angle = np.linspace(0, 2 * np.pi, count, endpoint=False)
+    rng = np.random.default_rng(seed)
+    position = np.column_stack([np.cos(angle), np.sin(angle)]) + rng.normal(0, 0.01, (count, 2))
+    weight = np.zeros((count, count))
+    for edge in edges.itertuples():
+        i, j = index[edge.source], index[edge.target]
+        weight[i, j] = weight[j, i] = np.log1p(edge.shared)
+    k = 1.6 / np.sqrt(max(count, 1))
+    temperature = 0.2
+    for _ in range(iterations):
+        delta = position[:, None, :] - position[None, :, :]
+        distance = np.linalg.norm(delta, axis=-1) + 1e-9
+        repulse = (k * k / distance**2)[..., None] * delta
+        attract = -(distance * weight / k)[..., None] * delta
+        step = (repulse + attract).sum(axis=1)
+        length = np.linalg.norm(step, axis=1, keepdims=True) + 1e-9
+        position += step / length * np.minimum(length, temperature)
+        temperature *= 0.99
+    position -= position.mean(axis=0)
+    position /= np.abs(position).max() or 1
+    return {n: (float(position[i, 0]), float(position[i, 1])) for n, i in index.items()}
+
+
+def co_participation_network(
+    edges: pd.DataFrame,
+    missions: pd.DataFrame,
+    participants: pd.DataFrame,
+    agencies: pd.DataFrame,
+    top: int = 28,
+    min_shared: int = 2,
+) -> go.Figure:
+    """Agencies as nodes, edges weighted by shared missions; the busiest pairs drawn thickest."""
+    names = _names(agencies)
+    nodes = top_agencies(missions, participants, top)
+    kept = edges[edges["source"].isin(nodes) & edges["target"].isin(nodes) & (edges["shared"] >= min_shared)]
+    layout = _spring_layout(nodes, kept)
+    fig = go.Figure()
+    peak = max(int(kept["shared"].max()) if len(kept) else 1, 1)
+    for edge in kept.itertuples():
+        (x0, y0), (x1, y1) = layout[edge.source], layout[edge.target]
+        fig.add_trace(
+            go.Scatter(
+                x=[x0, x1],
+                y=[y0, y1],
+                mode="lines",
+                hoverinfo="skip",
+                showlegend=False,
+                line={"width": 0.6 + 7 * edge.shared / peak, "color": "rgba(90,98,112,0.35)"},
+            )
+        )
+    missions_per = (
+        participants[participants["mission_id"].isin(set(missions["mission_id"]))]
+        .drop_duplicates(["agency_id", "mission_id"])["agency_id"]
+        .value_counts()
+    )
+    degree = pd.concat([kept["source"], kept["target"]]).value_counts()
+    fig.add_trace(
+        go.Scatter(
+            x=[layout[n][0] for n in nodes],
+            y=[layout[n][1] for n in nodes],
+            mode="markers+text",
+            text=[escape(str(names.get(n, n))) for n in nodes],
+            textposition="top center",
+            marker={
+                "size": [10 + 4 * np.sqrt(missions_per.get(n, 1)) for n in nodes],
+                "color": [agency_colour(n) for n in nodes],
+                "line": {"width": 1, "color": "#FFFFFF"},
+            },
+            customdata=[[int(missions_per.get(n, 0)), int(degree.get(n, 0))] for n in nodes],
+            hovertemplate="<b>%{text}</b><br>%{customdata[0]} missions · %{customdata[1]} partners drawn"
+            "<extra></extra>",
+            showlegend=False,
+        )
+    )
+    fig.update_xaxes(visible=False)
+    fig.update_yaxes(visible=False, scaleanchor="x")
+    return finish(
+        fig,
+        title=f"Who works with whom: agencies linked by shared missions (≥ {min_shared})",
+        source=SOURCE_DATA,
+        height=620,
+        show_legend=False,
+    )
+
+
+def network_summary(edges: pd.DataFrame, agencies: pd.DataFrame) -> str:
+    if edges.empty:
+        return "No two agencies share a mission among those shown."
+    names = _names(agencies)
+    first = edges.iloc[0]
+    return (
+        f"The strongest partnership is {names.get(first['source'])}–{names.get(first['target'])} "
+        f"with {first['shared']} shared missions; {plural(len(edges), 'pair')} of agencies shared at least one."
+    )
+
+
+def agency_flow(
+    missions: pd.DataFrame, agencies: pd.DataFrame, modes: pd.DataFrame, destinations: pd.DataFrame, top: int = 12
+) -> go.Figure:
+    """Sankey: lead agency → cooperation mode → destination, for the missions shown."""
+    names = _names(agencies)
+    real = missions.dropna(subset=["lead_agency_id"])
+    leaders = list(real["lead_agency_id"].value_counts().head(top).index)
+    real = real.assign(lead=real["lead_agency_id"].where(real["lead_agency_id"].isin(leaders), "other"))
+    mode_names = {"national": "National", **dict(zip(modes["mode_id"], modes["short_name"], strict=True))}
+    dest_names = destinations.set_index("destination_id")["short_name"]
+    lead_nodes = [*leaders, "other"] if (real["lead"] == "other").any() else leaders
+    mode_nodes = [m for m in ["national", *MODE_IDS] if m in set(real["cooperation_mode_id"])]
+    dest_nodes = [
+        d for d in destinations.sort_values("display_order")["destination_id"] if d in set(real["destination_id"])
+    ]
+    labels = (
+        [escape(str(names.get(a, "Other agencies"))) for a in lead_nodes]
+        + [mode_names[m] for m in mode_nodes]
+        + [escape(str(dest_names[d])) for d in dest_nodes]
+    )
+    colours = (
+        [agency_colour(a) if a != "other" else "#BFC5CC" for a in lead_nodes]
+        + [MODE_COLOURS[m] for m in mode_nodes]
+        + [destination_colour(d) for d in dest_nodes]
+    )
+    offset_mode, offset_dest = len(lead_nodes), len(lead_nodes) + len(mode_nodes)
+    first = real.groupby(["lead", "cooperation_mode_id"]).size()
+    second = real.groupby(["cooperation_mode_id", "destination_id"]).size()
+    sources, targets, values = [], [], []
+    for (lead, mode), n in first.items():
+        sources.append(lead_nodes.index(lead))
+        targets.append(offset_mode + mode_nodes.index(mode))
+        values.append(int(n))
+    for (mode, destination), n in second.items():
+        sources.append(offset_mode + mode_nodes.index(mode))
+        targets.append(offset_dest + dest_nodes.index(destination))
+        values.append(int(n))
+    fig = go.Figure(
+        go.Sankey(
+            arrangement="snap",
+            node={"label": labels, "color": colours, "pad": 14, "thickness": 16, "line": {"width": 0}},
+            link={"source": sources, "target": targets, "value": values, "color": "rgba(140,140,140,0.25)"},
+        )
+    )
+    return finish(
+        fig,
+        title="From lead agency to cooperation mode to destination",
+        source=SOURCE_DATA,
+        height=560,
+        show_legend=False,
+    )
+
+
+def agency_flow_summary(missions: pd.DataFrame, agencies: pd.DataFrame) -> str:
+    real = missions.dropna(subset=["lead_agency_id"])
+    if real.empty:
+        return "No mission with a lead agency matches the current filters."
+    names = _names(agencies)
+    leads = real["lead_agency_id"].value_counts()
+    national = real.groupby("lead_agency_id")["cooperation_mode_id"].apply(lambda m: (m == "national").mean())
+    top = leads.index[0]
+    return (
+        f"{names.get(top, top)} leads the most missions shown ({leads.iloc[0]}), "
+        f"{national[top]:.0%} of them without foreign partners."
+    )
+
+
+def partners_bar(partners: pd.Series, agencies: pd.DataFrame, agency_name: str, top: int = 15) -> go.Figure:
+    """An agency's partners ranked by shared missions."""
+    names = _names(agencies)
+    shown = partners.head(top)
+    fig = go.Figure(
+        go.Bar(
+            y=[escape(str(names.get(a, a))) for a in shown.index],
+            x=list(shown.values),
+            orientation="h",
+            marker_color=[agency_colour(a) for a in shown.index],
+            text=list(shown.values),
+            textposition="outside",
+            hovertemplate="<b>%{y}</b>: %{x} shared missions<extra></extra>",
+        )
+    )
+    fig.update_yaxes(autorange="reversed")
+    fig.update_xaxes(title="Shared missions")
+    return finish(
+        fig,
+        title=f"{escape(agency_name)}'s partners, ranked by shared missions",
+        source=SOURCE_DATA,
+        height=max(300, 120 + 26 * len(shown)),
+        show_legend=False,
+    )
+
+
+def autonomy_chart(
+    matrix: pd.DataFrame,
+    agencies: pd.DataFrame,
+    single: dict[str, str],
+    *,
+    scope: str,
+    agency_order: list[str] | None = None,
+) -> go.Figure:
+    """Capabilities × agencies: alone, only with partners, or not yet; lone holders flagged."""
+    names = _names(agencies)
+    pivot = matrix.pivot_table(index="agency_id", columns="capability", values="status", aggfunc="first")
+    pivot = pivot.reindex(columns=list(AUTONOMY_CAPABILITIES)).fillna(NOT_YET)
+    score = pivot.apply(lambda row: sum({ALONE: 2, WITH_PARTNERS: 1}.get(v, 0) for v in row), axis=1)
+    order = agency_order or list(score.sort_values(ascending=False).index)
+    order = [a for a in order if a in pivot.index]
+    columns = [AUTONOMY_LABELS[c] + (" ⚠" if c in single else "") for c in AUTONOMY_CAPABILITIES]
+    fig = go.Figure()
+    for status, colour in AUTONOMY_COLOURS.items():
+        xs, ys, hover = [], [], []
+        for agency in order:
+            for capability, label in zip(AUTONOMY_CAPABILITIES, columns, strict=True):
+                if pivot.at[agency, capability] == status:
+                    xs.append(label)
+                    ys.append(escape(str(names.get(agency, agency))))
+                    lone = " — the only holder" if single.get(capability) == agency else ""
+                    hover.append(f"{AUTONOMY_LABELS[capability]}: {status}{lone}")
+        if xs:
+            fig.add_trace(
+                go.Scatter(
+                    name={ALONE: "Demonstrated alone", WITH_PARTNERS: "Only with partners", NOT_YET: "Not yet"}[status],
+                    x=xs,
+                    y=ys,
+                    mode="markers",
+                    customdata=hover,
+                    marker={
+                        "symbol": "square",
+                        "size": 26,
+                        "color": colour,
+                        "line": {"width": 1, "color": "#BFC5CC" if status == NOT_YET else colour},
+                    },
+                    hovertemplate="<b>%{y}</b><br>%{customdata}<extra></extra>",
+                )
+            )
+    lone_pairs = [(AUTONOMY_LABELS[c] + " ⚠", escape(str(names.get(a, a)))) for c, a in single.items() if a in order]
+    if lone_pairs:
+        fig.add_trace(
+            go.Scatter(
+                name="Single point of failure",
+                x=[p[0] for p in lone_pairs],
+                y=[p[1] for p in lone_pairs],
+                mode="markers",
+                hoverinfo="skip",
+                marker={"symbol": "square-open", "size": 34, "color": "#D55E00", "line": {"width": 3}},
+            )
+        )
+    fig.update_yaxes(
+        autorange="reversed", categoryorder="array", categoryarray=[escape(str(names.get(a, a))) for a in order]
+    )
+    fig.update_xaxes(side="top", categoryorder="array", categoryarray=columns)
+    return finish(
+        fig,
+        title=f"Autonomy for cooperation: who can do what alone — {escape(scope)}",
+        source=f"{SOURCE_DATA}; ⚠ = capability held by one agency only (Autonomy for cooperation §I, §VI)",
+        height=max(320, 150 + 32 * len(order)),
+        top_axis=True,
+    )
+
+
+def autonomy_summary(matrix: pd.DataFrame, agencies: pd.DataFrame, single: dict[str, str], scope: str) -> str:
+    names = _names(agencies)
+    if matrix.empty:
+        return f"No capability demonstrated yet ({scope})."
+    if not single:
+        return f"Every capability shown is held by at least two agencies ({scope})."
+    listed = "; ".join(f"{AUTONOMY_LABELS[c].lower()} by {names.get(a, a)}" for c, a in single.items())
+    return f"Single points of failure ({scope}): {listed}."
