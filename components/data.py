@@ -10,10 +10,12 @@ other table stays usable. Problems read like "data/missions.csv, row 12 (mission
 from __future__ import annotations
 
 import io
+import json
 import os
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 
 import pandas as pd
@@ -511,6 +513,26 @@ def load_dataset_strict(data_dir: Path | str = DATA_DIR) -> Dataset:
 
 
 # ------------------------------------------------------------------------ caching
+
+
+BASEMAP_FILE = DATA_DIR / "world_countries.geojson"
+
+
+@lru_cache(maxsize=1)
+def load_basemap() -> dict:
+    """Country outlines for the maps (Natural Earth via world-atlas; see data/README.md).
+
+    Shared by every session; callers must not modify it. A missing or broken file yields an
+    empty collection so the map still draws its agencies and arcs."""
+    try:
+        basemap = json.loads(BASEMAP_FILE.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {"type": "FeatureCollection", "features": []}
+    return (
+        basemap
+        if isinstance(basemap, dict) and basemap.get("type") == "FeatureCollection"
+        else {"type": "FeatureCollection", "features": []}
+    )
 
 
 def current_data_dir() -> Path:

@@ -33,9 +33,22 @@ MODE_CHOICES = ("national", *MODE_IDS)
 
 # query parameter -> FilterState field, for the multi-valued filters
 LIST_PARAMS = {"destination": "destinations", "agency": "agencies", "status": "statuses", "mode": "modes"}
-SINGLE_PARAMS = {"pillar": "pillar", "focus": "focus", "compare": "compare", "table": "table"}
+SINGLE_PARAMS = {
+    "pillar": "pillar",
+    "focus": "focus",
+    "compare": "compare",
+    "table": "table",
+    "profile": "profile",
+    "among": "among",
+    "scope": "scope",
+    "colour": "colour",
+}
 YEAR_PARAMS = ("from", "to")
-KNOWN_PARAMS = (*LIST_PARAMS, *YEAR_PARAMS, *SINGLE_PARAMS)
+TEXT_PARAMS = {"search": "search"}
+VIEW_YEAR_PARAMS = {"asof": "as_of"}
+KNOWN_PARAMS = (*LIST_PARAMS, *YEAR_PARAMS, *SINGLE_PARAMS, *TEXT_PARAMS, *VIEW_YEAR_PARAMS)
+MAX_SEARCH_CHARS = 80
+COLOUR_CHOICES = ("status", "lead_agency", "mode")
 
 
 def _url_token(value: str) -> str:
@@ -57,6 +70,12 @@ class FilterState:
     focus: str | None = None
     compare: str | None = None
     table: str | None = None
+    profile: str | None = None  # agency profile (Agencies page)
+    among: str | None = None  # read the autonomy matrix within this group's members
+    scope: str | None = None  # destination of the autonomy matrix (None: all destinations)
+    as_of: int | None = None  # year of the autonomy matrix (None: this year)
+    colour: str | None = None  # timeline colouring (Missions page)
+    search: str | None = None  # mission search (Missions page)
 
     @property
     def is_filtered(self) -> bool:
@@ -80,10 +99,14 @@ class FilterState:
             params["from"] = str(self.year_from)
         if self.year_to != YEAR_MAX:
             params["to"] = str(self.year_to)
-        for param, attr in SINGLE_PARAMS.items():
+        for param, attr in (*SINGLE_PARAMS.items(), *TEXT_PARAMS.items()):
             value = getattr(self, attr)
             if value:
                 params[param] = value
+        for param, attr in VIEW_YEAR_PARAMS.items():
+            value = getattr(self, attr)
+            if value is not None:
+                params[param] = str(value)
         return params
 
     def with_changes(self, **changes: Any) -> FilterState:
@@ -91,7 +114,7 @@ class FilterState:
 
     def cleared_filters(self) -> FilterState:
         """The same page selections with every sidebar filter reset."""
-        return FilterState(pillar=self.pillar, focus=self.focus, compare=self.compare, table=self.table)
+        return FilterState(**{name: getattr(self, name) for name in VIEW_FIELDS})
 
 
 @dataclass(frozen=True)
@@ -104,12 +127,18 @@ class Vocabulary:
     modes: tuple[str, ...] = MODE_CHOICES
     pillars: tuple[str, ...] = PILLAR_STEPS
     tables: tuple[str, ...] = field(default_factory=lambda: tuple(spec.name for spec in TABLES))
+    groups: tuple[str, ...] = ()
 
     @classmethod
     def from_dataset(cls, dataset: Dataset) -> Vocabulary:
-        destinations = tuple(dataset.destinations["destination_id"]) if "destinations" in dataset.tables else ()
-        agencies = tuple(dataset.agencies["agency_id"]) if "agencies" in dataset.tables else ()
-        return cls(destinations=destinations, agencies=agencies)
+        def ids(table: str, column: str) -> tuple[str, ...]:
+            return tuple(dataset.tables[table][column]) if table in dataset.tables else ()
+
+        return cls(
+            destinations=ids("destinations", "destination_id"),
+            agencies=ids("agencies", "agency_id"),
+            groups=ids("groups", "group_id"),
+        )
 
 
 def _quote(value: str, limit: int = 40) -> str:
@@ -181,6 +210,18 @@ def parse_query_params(
         "focus": vocabulary.destinations,
         "compare": vocabulary.destinations,
         "table": vocabulary.tables,
+        "profile": vocabulary.agencies,
+        "among": vocabulary.groups,
+        "scope": vocabulary.destinations,
+        "colour": COLOUR_CHOICES,
+    }
+    kinds = {
+        "focus": "destination",
+        "compare": "destination",
+        "scope": "destination",
+        "profile": "agency",
+        "among": "group",
+        "colour": "colouring",
     }
     for param, attr in SINGLE_PARAMS.items():
         if param not in params:
@@ -189,8 +230,25 @@ def parse_query_params(
         if raw in single_allowed[param]:
             values[attr] = raw
         else:
-            kind = "destination" if param in ("focus", "compare") else param
-            notices.append(f"{param} {_quote(raw)} (not a known {kind})")
+            notices.append(f"{param} {_quote(raw)} (not a known {kinds.get(param, param)})")
+
+    for param, attr in TEXT_PARAMS.items():
+        if param not in params:
+            continue
+        raw = " ".join(_first(params[param]).split())
+        if len(raw) > MAX_SEARCH_CHARS:
+            notices.append(f"{param}: a text of {len(raw):,} characters (at most {MAX_SEARCH_CHARS})")
+        elif raw:
+            values[attr] = raw
+
+    for param, attr in VIEW_YEAR_PARAMS.items():
+        if param not in params:
+            continue
+        raw = _first(params[param]).strip()
+        if len(raw) <= 4 and raw.isdigit() and YEAR_MIN <= int(raw) <= YEAR_MAX:
+            values[attr] = int(raw)
+        else:
+            notices.append(f"{param} {_quote(raw)} (a year between {YEAR_MIN} and {YEAR_MAX} was expected)")
     return FilterState(**values), notices
 
 
@@ -261,3 +319,5 @@ def describe(state: FilterState, names: Mapping[str, Mapping[str, str]]) -> str:
 
 
 STATE_FIELDS = tuple(f.name for f in fields(FilterState))
+FILTER_FIELDS = ("destinations", "agencies", "statuses", "modes", "year_from", "year_to")
+VIEW_FIELDS = tuple(name for name in STATE_FIELDS if name not in FILTER_FIELDS)

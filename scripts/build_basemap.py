@@ -27,7 +27,8 @@ Rerun (needs Node/npm once, to fetch the package)::
         /tmp/basemap/node_modules/world-atlas/countries-110m.json
 
 With no argument the script reads ``/tmp/basemap/node_modules/world-atlas/countries-110m.json``.
-If you bump the world-atlas version, update this docstring and the LICENSE file.
+It refuses another world-atlas version than ``WORLD_ATLAS_VERSION`` (read from the package's
+``package.json``), so that this docstring and the LICENSE file stay true; bump all three together.
 """
 
 from __future__ import annotations
@@ -205,6 +206,19 @@ def to_feature(geometry: dict[str, Any], arcs: list[Ring]) -> dict[str, Any]:
     return {"type": "Feature", "properties": properties, "geometry": shape}
 
 
+def check_package_version(source: Path) -> None:
+    """Refuse another world-atlas release than the one this docstring and the LICENSE file cite."""
+    manifest = source.parent / "package.json"
+    if not manifest.exists():  # a bare copy of the file: nothing to check against
+        return
+    version = json.loads(manifest.read_text(encoding="utf-8")).get("version")
+    if version != WORLD_ATLAS_VERSION:
+        raise SystemExit(
+            f"world-atlas {version} found, {WORLD_ATLAS_VERSION} expected: update WORLD_ATLAS_VERSION, "
+            "the module docstring and data/world_countries.LICENSE.txt, then rerun"
+        )
+
+
 def build(source: Path) -> dict[str, Any]:
     """The FeatureCollection of countries in a world-atlas ``countries-*.json`` topology."""
     topology = json.loads(source.read_text(encoding="utf-8"))
@@ -218,6 +232,7 @@ def main() -> None:
     parser.add_argument("source", nargs="?", type=Path, default=DEFAULT_SOURCE, help="countries-110m.json")
     parser.add_argument("--output", type=Path, default=OUTPUT, help=f"default: {OUTPUT}")
     args = parser.parse_args()
+    check_package_version(args.source)
     collection = build(args.source)
     text = json.dumps(collection, separators=(",", ":"), ensure_ascii=False)
     args.output.write_text(text + "\n", encoding="utf-8")

@@ -6,6 +6,7 @@ from datetime import date
 
 import pandas as pd
 import plotly.graph_objects as go
+import pydeck as pdk
 import pytest
 
 from components.analysis import heritage, recommended_vs_practised, table_7_1
@@ -27,6 +28,10 @@ STATES = {
 @pytest.mark.parametrize("state_name", list(STATES))
 def test_every_chart_builds_with_title_source_and_summary(dataset: Dataset, chart_id: str, state_name: str) -> None:
     fig, summary = build(chart_id, ChartContext(dataset, STATES[state_name], today=TODAY))
+    assert summary.endswith(".") and len(summary) > 20
+    if CHARTS_BY_ID[chart_id].kind == "deck":
+        assert isinstance(fig, pdk.Deck) and fig.map_provider is None
+        return
     assert isinstance(fig, go.Figure)
     assert fig.layout.title.text
     assert fig.layout.title.subtitle.text.startswith("Source: ")
@@ -36,7 +41,7 @@ def test_every_chart_builds_with_title_source_and_summary(dataset: Dataset, char
 
 def test_registry_ids_are_unique_and_pages_known() -> None:
     assert len(CHARTS_BY_ID) == len(CHARTS)
-    assert {c.page for c in CHARTS} == {"pillars", "destinations", "cooperation"}
+    assert {c.page for c in CHARTS} == {"home", "pillars", "destinations", "cooperation", "missions", "agencies"}
 
 
 def test_science_matrix_is_six_by_six(dataset: Dataset) -> None:
@@ -168,3 +173,10 @@ def test_table_7_1_filters_by_recommended_mode(dataset: Dataset) -> None:
         dataset.destinations, dataset.destination_benefits, dataset.destination_modes, dataset.cooperation_modes
     )
     assert len(full) == 6 and all(len(b) >= 3 for b in full["benefits"])
+
+
+def test_status_summary_names_the_busiest_destination(dataset: Dataset) -> None:
+    _, summary = build("pillars_missions_by_status", ChartContext(dataset, FilterState()))
+    assert summary.startswith(f"Moon has the most missions (63 of {len(dataset.missions)} shown)")
+    _, single = build("pillars_missions_by_status", ChartContext(dataset, FilterState(destinations=("sun",))))
+    assert single.startswith("All ") and "at Sun and inner heliosphere" in single

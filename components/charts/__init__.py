@@ -12,15 +12,22 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import date
 
+import pandas as pd
 import plotly.graph_objects as go
+import pydeck as pdk
 
 from components.analysis import (
+    autonomy_matrix,
+    co_participation,
     heritage,
+    members_of,
+    partners_of,
     payload_and_platform_contributions,
     recommended_vs_practised,
+    single_holders,
 )
-from components.charts import explore, timeline
-from components.data import Dataset
+from components.charts import agencies, explore, maps, solar, timeline
+from components.data import Dataset, load_basemap
 from components.filters import FilteredData, FilterState, apply_filters
 
 SIDEBAR_FILTERS = ("destinations", "agencies", "statuses", "modes", "years")
@@ -32,7 +39,7 @@ class ChartContext:
 
     dataset: Dataset
     state: FilterState
-    options: Mapping[str, str] = field(default_factory=dict)
+    options: Mapping[str, object] = field(default_factory=dict)
     today: date = field(default_factory=date.today)
 
     @property
@@ -51,6 +58,7 @@ class ChartSpec:
     tables: tuple[str, ...]
     needs_focus: bool = False
     needs_compare: bool = False
+    kind: str = "plotly"  # "plotly" (go.Figure) or "deck" (pydeck map)
 
 
 def _focus(ctx: ChartContext) -> str:
@@ -82,6 +90,64 @@ def _recommended(ctx: ChartContext):
 
 def _heritage(ctx: ChartContext):
     return heritage(ctx.dataset.missions, ctx.dataset.mission_participants, _focus(ctx))
+
+
+def _profile(ctx: ChartContext) -> str:
+    return ctx.state.profile or "esa"
+
+
+def _profile_name(ctx: ChartContext) -> str:
+    return str(ctx.dataset.agencies.set_index("agency_id").loc[_profile(ctx), "short_name"])
+
+
+def _profile_missions(ctx: ChartContext) -> pd.DataFrame:
+    f = ctx.filtered
+    mine = set(f.participants.loc[f.participants["agency_id"] == _profile(ctx), "mission_id"])
+    return f.missions[f.missions["mission_id"].isin(mine)]
+
+
+def autonomy_view(ctx: ChartContext) -> tuple[pd.DataFrame, dict[str, str], str]:
+    """The autonomy matrix for the state's scope, year and group, its lone holders and a label."""
+    d, state = ctx.dataset, ctx.state
+    year = state.as_of or ctx.today.year
+    matrix = autonomy_matrix(
+        ctx.filtered.missions, d.mission_participants, d.infrastructures, destination_id=state.scope, as_of=year
+    )
+    parts = [
+        str(d.destinations.set_index("destination_id").loc[state.scope, "name"]) if state.scope else "all destinations",
+        f"as of {year}",
+    ]
+    if state.among:
+        matrix = matrix[matrix["agency_id"].isin(members_of(state.among, d.memberships, year))]
+        parts.append("within " + str(d.groups.set_index("group_id").loc[state.among, "short_name"]))
+    return matrix, single_holders(matrix), ", ".join(parts)
+
+
+def _map_inputs(ctx: ChartContext) -> tuple[pd.DataFrame, pd.Series]:
+    participants = ctx.filtered.participants
+    per_agency = participants.drop_duplicates(["agency_id", "mission_id"])["agency_id"].value_counts()
+    return co_participation(participants), per_agency
+
+
+def _timeline(ctx: ChartContext) -> go.Figure:
+    d = ctx.dataset
+    highlight = ctx.options.get("highlight") or set()
+    return timeline.mission_timeline(
+        ctx.filtered.missions,
+        d.mission_participants,
+        d.agencies,
+        d.destinations,
+        color_by=ctx.state.colour or "status",
+        today=ctx.today,
+        title="Missions from Sputnik to the Horizon 2061 windows",
+        milestones=d.milestones,
+        highlight=highlight,
+    )
+
+
+def _autonomy_figure(ctx: ChartContext) -> go.Figure:
+    matrix, single, scope = autonomy_view(ctx)
+    return agencies.autonomy_chart(matrix, ctx.dataset.agencies, single, scope=scope)
 
 
 def _breakdown_chart(by: str) -> ChartSpec:
@@ -229,6 +295,133 @@ CHARTS: tuple[ChartSpec, ...] = (
         reads=SIDEBAR_FILTERS,
         tables=("missions", "mission_participants", "destination_modes", "destinations", "cooperation_modes"),
     ),
+    ChartSpec(
+        "home_solar_system",
+        "The solar-system picker",
+        "home",
+        lambda c: solar.solar_system_picker(c.dataset.bodies, c.filtered.missions, c.dataset.destinations),
+        lambda c: solar.solar_system_summary(c.dataset.bodies, c.filtered.missions),
+        reads=SIDEBAR_FILTERS,
+        tables=("bodies", "missions", "mission_participants", "destinations"),
+    ),
+    ChartSpec(
+        "missions_timeline",
+        "Mission timeline",
+        "missions",
+        _timeline,
+        lambda c: timeline.timeline_summary(c.filtered.missions, c.dataset.agencies),
+        reads=(*SIDEBAR_FILTERS, "colour", "search"),
+        tables=("missions", "mission_participants", "agencies", "destinations", "milestones"),
+    ),
+    ChartSpec(
+        "agencies_participation",
+        "Agency participation by destination",
+        "agencies",
+        lambda c: agencies.participation_heatmap(
+            c.filtered.missions, c.filtered.participants, c.dataset.agencies, c.dataset.destinations
+        ),
+        lambda c: agencies.participation_summary(c.filtered.missions, c.filtered.participants, c.dataset.agencies),
+        reads=SIDEBAR_FILTERS,
+        tables=("missions", "mission_participants", "agencies", "destinations"),
+    ),
+    ChartSpec(
+        "agencies_roles",
+        "Roles per agency",
+        "agencies",
+        lambda c: agencies.roles_by_agency(c.filtered.missions, c.filtered.participants, c.dataset.agencies),
+        lambda c: agencies.roles_summary(c.filtered.missions, c.filtered.participants),
+        reads=SIDEBAR_FILTERS,
+        tables=("missions", "mission_participants", "agencies"),
+    ),
+    ChartSpec(
+        "agencies_network",
+        "Co-participation network",
+        "agencies",
+        lambda c: agencies.co_participation_network(
+            co_participation(c.filtered.participants), c.filtered.missions, c.filtered.participants, c.dataset.agencies
+        ),
+        lambda c: agencies.network_summary(co_participation(c.filtered.participants), c.dataset.agencies),
+        reads=SIDEBAR_FILTERS,
+        tables=("missions", "mission_participants", "agencies"),
+    ),
+    ChartSpec(
+        "agencies_flow",
+        "Agency → mode → destination",
+        "agencies",
+        lambda c: agencies.agency_flow(
+            c.filtered.missions, c.dataset.agencies, c.dataset.cooperation_modes, c.dataset.destinations
+        ),
+        lambda c: agencies.agency_flow_summary(c.filtered.missions, c.dataset.agencies),
+        reads=SIDEBAR_FILTERS,
+        tables=("missions", "mission_participants", "agencies", "cooperation_modes", "destinations"),
+    ),
+    ChartSpec(
+        "agency_partners",
+        "An agency's partners",
+        "agencies",
+        lambda c: agencies.partners_bar(
+            partners_of(_profile(c), c.filtered.participants), c.dataset.agencies, _profile_name(c)
+        ),
+        lambda c: (
+            f"{_profile_name(c)} shared missions with "
+            f"{len(partners_of(_profile(c), c.filtered.participants))} agencies among those shown."
+        ),
+        reads=(*SIDEBAR_FILTERS, "profile"),
+        tables=("missions", "mission_participants", "agencies"),
+    ),
+    ChartSpec(
+        "agency_timeline",
+        "An agency's missions",
+        "agencies",
+        lambda c: timeline.mission_timeline(
+            _profile_missions(c),
+            c.dataset.mission_participants,
+            c.dataset.agencies,
+            c.dataset.destinations,
+            color_by="mode",
+            today=c.today,
+            compact=True,
+            title=f"{_profile_name(c)}: missions led or joined",
+        ),
+        lambda c: timeline.timeline_summary(_profile_missions(c), c.dataset.agencies),
+        reads=(*SIDEBAR_FILTERS, "profile"),
+        tables=("missions", "mission_participants", "agencies", "destinations"),
+    ),
+    ChartSpec(
+        "autonomy_matrix",
+        "Autonomy for cooperation matrix",
+        "agencies",
+        _autonomy_figure,
+        lambda c: agencies.autonomy_summary(
+            autonomy_view(c)[0], c.dataset.agencies, autonomy_view(c)[1], autonomy_view(c)[2]
+        ),
+        reads=(*SIDEBAR_FILTERS, "scope", "as_of", "among"),
+        tables=(
+            "missions",
+            "mission_participants",
+            "agencies",
+            "infrastructures",
+            "memberships",
+            "groups",
+            "destinations",
+        ),
+    ),
+    ChartSpec(
+        "cooperation_map",
+        "Cooperation world map",
+        "agencies",
+        lambda c: maps.cooperation_map(
+            c.dataset.agencies,
+            _map_inputs(c)[0],
+            c.dataset.infrastructures,
+            c.options.get("basemap") or load_basemap(),
+            _map_inputs(c)[1],
+        ),
+        lambda c: maps.map_summary(_map_inputs(c)[0], _map_inputs(c)[1], c.dataset.agencies),
+        reads=SIDEBAR_FILTERS,
+        tables=("missions", "mission_participants", "agencies", "infrastructures"),
+        kind="deck",
+    ),
 )
 
 CHARTS_BY_ID: dict[str, ChartSpec] = {chart.chart_id: chart for chart in CHARTS}
@@ -238,7 +431,7 @@ def charts_for(page: str) -> list[ChartSpec]:
     return [chart for chart in CHARTS if chart.page == page]
 
 
-def build(chart_id: str, ctx: ChartContext) -> tuple[go.Figure, str]:
-    """The figure and its one-sentence summary."""
+def build(chart_id: str, ctx: ChartContext) -> tuple[go.Figure | pdk.Deck, str]:
+    """The figure (or map) and its one-sentence summary."""
     spec = CHARTS_BY_ID[chart_id]
     return spec.build(ctx), spec.summary(ctx)

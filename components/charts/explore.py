@@ -165,13 +165,12 @@ def missions_by_status_summary(missions: pd.DataFrame, destinations: pd.DataFram
     top = per_destination.index[0]
     planned = int(missions["status"].isin(["in development", "planned"]).sum())
     notional = int((missions["status"] == "notional").sum())
-    lead = (
-        f"All {plural(len(missions), 'mission')} shown are at {names[top]}"
-        if len(missions) > 1
-        else f"The one mission shown is at {names[top]}"
-        if len(per_destination) == 1
-        else f"{names[top]} has the most missions ({per_destination.iloc[0]} of {len(missions)} shown)"
-    )
+    if len(missions) == 1:
+        lead = f"The one mission shown is at {names[top]}"
+    elif len(per_destination) == 1:
+        lead = f"All {len(missions)} missions shown are at {names[top]}"
+    else:
+        lead = f"{names[top]} has the most missions ({per_destination.iloc[0]} of {len(missions)} shown)"
     return f"{lead}; {planned} planned or in development and {notional} notional."
 
 

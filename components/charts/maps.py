@@ -133,8 +133,8 @@ def cooperation_map(
     return pdk.Deck(
         layers=layers,
         initial_view_state=pdk.ViewState(latitude=25, longitude=20, zoom=0.9, min_zoom=0.5, max_zoom=6),
+        # No map_style argument: an explicit None makes Streamlit fetch a Carto style from the web.
         map_provider=None,
-        map_style=None,
         views=[pdk.View(type="MapView", controller=True)],
         tooltip={
             "html": "<b>{title}</b><br/>{detail}",
