@@ -34,6 +34,8 @@ PAGES = {
             "views/destinations.py", title="Destinations", icon=":material/travel_explore:", url_path="destinations"
         ),
         st.Page("views/cooperation.py", title="Cooperation", icon=":material/handshake:", url_path="cooperation"),
+        st.Page("views/missions.py", title="Missions", icon=":material/rocket_launch:", url_path="missions"),
+        st.Page("views/agencies.py", title="Agencies", icon=":material/public:", url_path="agencies"),
     ],
     "Reference": [
         st.Page("views/data_sources.py", title="Data & sources", icon=":material/table:", url_path="data"),

@@ -316,3 +316,13 @@ def partners_of(agency_id: str, participants: pd.DataFrame) -> pd.Series:
     mine = set(participants.loc[participants["agency_id"] == agency_id, "mission_id"])
     others = participants[participants["mission_id"].isin(mine) & (participants["agency_id"] != agency_id)]
     return others.drop_duplicates(["mission_id", "agency_id"])["agency_id"].value_counts()
+
+
+def heritage_by_destination(missions: pd.DataFrame, participants: pd.DataFrame, agency_id: str) -> pd.DataFrame:
+    """For one agency: per destination, the missions it led that demonstrated each capability."""
+    rows = []
+    for destination_id in missions["destination_id"].dropna().unique():
+        table = heritage(missions, participants, destination_id)
+        if agency_id in table.index and table.loc[agency_id].sum() > 0:
+            rows.append({"destination_id": destination_id, **table.loc[agency_id].astype(int).to_dict()})
+    return pd.DataFrame(rows, columns=["destination_id", *HERITAGE_CAPABILITIES])

@@ -64,7 +64,12 @@ def render_chart(chart_id: str, ctx, *, key: str | None = None, on_select: str =
             icon=":material/filter_alt_off:",
         )
         return None
-    figure, summary = build(chart_id, ctx)
+    with st.spinner(f"Drawing {spec.title.lower()}…", show_time=False):
+        figure, summary = build(chart_id, ctx)
+    if spec.kind == "deck":
+        st.pydeck_chart(figure, height=select_kwargs.get("height", 560), key=key or f"chart_{chart_id}", alt=summary)
+        st.caption(md(summary))
+        return None
     event = st.plotly_chart(
         figure,
         key=key or f"chart_{chart_id}",

@@ -2,9 +2,11 @@
 
 import streamlit as st
 
+from components.charts import ChartContext
 from components.data import get_dataset
 from components.metrics import headline_figures, missions_by_destination
-from components.ui import md, tables_ready
+from components.state import current_state
+from components.ui import md, render_chart, tables_ready
 
 dataset = get_dataset()
 
@@ -69,6 +71,31 @@ if tables_ready(dataset, "missions", "agencies", "destinations"):
         },
     )
 
+if tables_ready(dataset, "bodies", "missions", "mission_participants", "destinations"):
+    st.subheader("Pick a destination")
+    state = current_state()
+    event = render_chart("home_solar_system", ChartContext(dataset, state), on_select="rerun", selection_mode="points")
+    points = event.selection.points if event and event.selection else []
+    table_ids = list(dataset.destinations.query("in_table_7_1").sort_values("display_order")["destination_id"])
+    names = dataset.destinations.set_index("destination_id")["name"]
+    picked = points[0]["customdata"][0] if points else None
+    if picked not in table_ids:
+        picked = None
+    choice_col, link_col = st.columns([2, 3], vertical_alignment="bottom")
+    chosen = choice_col.selectbox(
+        "Or choose a destination",
+        options=table_ids,
+        format_func=names.get,
+        index=table_ids.index(picked) if picked else 0,
+        key=f"home_pick_{picked}",
+    )
+    link_col.page_link(
+        "views/destinations.py",
+        label=f"Open the {names[chosen]} deep dive",
+        icon=":material/arrow_forward:",
+        query_params=state.with_changes(focus=chosen).to_query_params(),
+    )
+
 if tables_ready(dataset, "pillars"):
     st.subheader("The four pillars")
     columns = st.columns(4)
@@ -78,7 +105,15 @@ if tables_ready(dataset, "pillars"):
             st.caption(f"{md(pillar.covers)} (ch. 7 {md(pillar.section)})")
             st.markdown(f"Best suited to **{md(pillar.suited_cooperation)}** cooperation (ch. 7 §7.5.1).")
 
-st.divider()
-st.page_link(
-    "views/data_sources.py", label="Browse every table, its sources and the seed errata", icon=":material/table:"
-)
+st.subheader("Where to go next")
+links = current_state().to_query_params()
+pages = [
+    ("views/pillars.py", "Step through the four pillars", ":material/view_column:"),
+    ("views/destinations.py", "Table 7.1 and the destinations", ":material/travel_explore:"),
+    ("views/cooperation.py", "Cooperation modes and models", ":material/handshake:"),
+    ("views/missions.py", "Every mission on one timeline", ":material/rocket_launch:"),
+    ("views/agencies.py", "Agencies, autonomy and the map", ":material/public:"),
+    ("views/data_sources.py", "Every table, its sources, the errata", ":material/table:"),
+]
+for column, (path, label, icon) in zip(st.columns(3) * 2, pages, strict=True):
+    column.page_link(path, label=label, icon=icon, query_params=links)
