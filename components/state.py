@@ -241,6 +241,6 @@ def state_select(label: str, field_name: str, options: list[str], format_func, *
         key=f"{field_name}_select_{value}",
         **kwargs,
     )
-    if chosen != current:
+    if chosen != value:  # the fallback is implied, so it stays out of the URL until chosen
         update_state(**{field_name: chosen})
     return chosen

@@ -22,8 +22,11 @@ PAGES = {
     "pillars": "The four pillars",
     "destinations": "Destinations",
     "cooperation": "Cooperation",
+    "missions": "Missions",
+    "agencies": "Agencies",
     "data": "Data & sources",
 }
+PAGES_WITH_CHARTS = {"", "pillars", "destinations", "cooperation", "missions", "agencies"}
 
 
 @pytest.fixture(scope="module")
@@ -77,8 +80,30 @@ def test_page_opens_cleanly(page, server, path: str, title: str) -> None:
     open_page(page, server, path)
     assert page.locator('[data-testid="stMain"] h1').first.inner_text().strip() == title
     assert page.locator('[data-testid="stException"]').count() == 0
+    if path in PAGES_WITH_CHARTS:
+        page.locator('[data-testid="stPlotlyChart"] .main-svg').first.wait_for(timeout=20_000)
     assert page.js_errors == []
     assert page.outside_requests == []
+
+
+def test_map_renders_offline(page, server) -> None:
+    open_page(page, server, "agencies")
+    page.get_by_role("tab", name="World map").click()
+    canvas = page.locator('[data-testid="stDeckGlJsonChart"] canvas').first
+    canvas.wait_for(timeout=20_000)
+    box = canvas.bounding_box()
+    assert box["width"] > 400 and box["height"] > 300
+    page.wait_for_timeout(1500)
+    assert page.outside_requests == []
+    assert page.js_errors == []
+
+
+def test_autonomy_matrix_flags_the_soyuz_years(page, server) -> None:
+    open_page(page, server, "agencies?among=iss_partnership&asof=2015")
+    page.get_by_role("tab", name="Autonomy matrix").click()
+    caption = page.locator('[data-testid="stCaptionContainer"]').filter(has_text="Single points of failure")
+    caption.first.wait_for(timeout=20_000)
+    assert "crew transport by Roscosmos" in caption.first.inner_text()
 
 
 def test_home_shows_headline_figures(page, server, dataset: Dataset) -> None:

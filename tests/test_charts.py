@@ -180,3 +180,115 @@ def test_status_summary_names_the_busiest_destination(dataset: Dataset) -> None:
     assert summary.startswith(f"Moon has the most missions (63 of {len(dataset.missions)} shown)")
     _, single = build("pillars_missions_by_status", ChartContext(dataset, FilterState(destinations=("sun",))))
     assert single.startswith("All ") and "at Sun and inner heliosphere" in single
+
+
+def test_autonomy_matrix_on_a_hand_made_frame() -> None:
+    from components.analysis import ALONE, WITH_PARTNERS, autonomy_matrix, single_holders
+
+    missions = pd.DataFrame(
+        {
+            "mission_id": ["m1", "m2", "m3", "m4", "m5", "m6"],
+            "destination_id": ["moon", "moon", "moon", "mars", "near", "near"],
+            "status": ["completed", "completed", "failed", "operating", "completed", "operating"],
+            "capabilities": ["orbit|landing", "orbit", "landing", "orbit", "crew", "crew"],
+            "cooperation_mode_id": ["national", "instrument_delivery", "national", "national", "national", "national"],
+            "lead_agency_id": ["a", "b", "b", "b", "a", "c"],
+            "launch_year": [1970, 2010, 2020, 2015, 1981, 2000],
+            "end_year": [1971, 2012, 2020, pd.NA, 2011, pd.NA],
+            "mission_type": ["lander", "orbiter", "lander", "orbiter", "programme", "programme"],
+        }
+    )
+    participants = pd.DataFrame({"mission_id": ["m2"], "agency_id": ["a"], "role": ["infrastructure"]})
+    stations = pd.DataFrame({"kind": ["ground station"], "operator_agency_id": ["a"], "established": [1960]})
+
+    moon = autonomy_matrix(missions, participants, stations, destination_id="moon").set_index(
+        ["agency_id", "capability"]
+    )["status"]
+    assert moon[("a", "landing")] == ALONE
+    assert moon[("b", "orbit")] == WITH_PARTNERS  # only a cooperative mission
+    assert ("b", "landing") not in moon.index  # its landing failed
+    assert moon[("b", "deep_space_tracking")] == WITH_PARTNERS  # relied on a's antenna
+    assert moon[("a", "deep_space_tracking")] == ALONE
+
+    everywhere = autonomy_matrix(missions, participants, stations, as_of=2015)
+    crew = everywhere[everywhere["capability"] == "crew"]
+    assert list(crew["agency_id"]) == ["c"]  # a's crew programme ended in 2011
+    assert single_holders(everywhere)["crew"] == "c"
+    before = autonomy_matrix(missions, participants, stations, as_of=2005)
+    assert set(before.loc[before["capability"] == "crew", "agency_id"]) == {"a", "c"}
+
+
+def test_iss_partnership_depended_on_soyuz_in_2015(dataset: Dataset) -> None:
+    state = FilterState(among="iss_partnership", as_of=2015)
+    fig, summary = build("autonomy_matrix", ChartContext(dataset, state, today=TODAY))
+    assert summary == (
+        "Single points of failure (all destinations, as of 2015, within ISS partnership): crew transport by Roscosmos."
+    )
+    rows = {y for trace in fig.data for y in trace.y}
+    assert {"NASA", "ESA", "JAXA", "CSA", "Roscosmos"} <= rows  # CSA shown although it holds nothing yet
+    flagged = [t for t in fig.data if t.name == "Single point of failure"]
+    assert flagged and list(flagged[0].y) == ["Roscosmos"]
+    _, later = build("autonomy_matrix", ChartContext(dataset, state.with_changes(as_of=2022), today=TODAY))
+    assert "crew transport" not in later
+
+
+def test_cooperation_map_is_offline(dataset: Dataset) -> None:
+    deck, summary = build("cooperation_map", ChartContext(dataset, FilterState()))
+    assert deck.map_provider is None
+    layer_types = [layer.type for layer in deck.layers]
+    assert layer_types == ["GeoJsonLayer", "ArcLayer", "ScatterplotLayer", "ScatterplotLayer"]
+    assert len(deck.layers[0].data["features"]) >= 170
+    spec = deck.to_json()
+    assert "http" not in spec  # no tile server, no style URL, nothing to fetch
+    arcs = deck.layers[1].data
+    assert len(arcs) > 50 and all(arc["width"] > 0 for arc in arcs)
+    assert "partnerships" in summary
+
+
+def test_map_follows_the_filters(dataset: Dataset) -> None:
+    narrow, _ = build("cooperation_map", ChartContext(dataset, FilterState(agencies=("kacst",))))
+    agencies_drawn = len(narrow.layers[2].data)
+    assert 2 <= agencies_drawn <= 8  # KACST and its Chang'e-4 partners only
+
+
+def test_solar_system_picker_marks_earth_and_carries_destinations(dataset: Dataset) -> None:
+    fig, summary = build("home_solar_system", ChartContext(dataset, FilterState()))
+    assert fig.layout.xaxis.type == "log"
+    assert any(a.text == "Earth (1 AU)" for a in fig.layout.annotations)
+    destinations = {row[0] for trace in fig.data for row in trace.customdata}
+    assert {
+        "moon",
+        "terrestrial_planets",
+        "giant_planets",
+        "small_bodies",
+        "heliopause_ism",
+        "exoplanets",
+    } <= destinations
+    jupiter = next(t for t in fig.data if "Jupiter" in list(t.customdata[:, 3]))
+    assert jupiter.marker.color == "#E69F00"
+    assert "Moon has the most missions" in summary
+
+
+def test_network_draws_only_connected_agencies_in_their_colours(dataset: Dataset) -> None:
+    fig, _ = build("agencies_network", ChartContext(dataset, FilterState()))
+    nodes = fig.data[-1]
+    assert "NASA" in nodes.text and "ESA" in nodes.text
+    colours = dict(zip(nodes.text, nodes.marker.color, strict=True))
+    assert colours["NASA"] == agency_colour("nasa") and colours["ESA"] == agency_colour("esa")
+    assert len(fig.data) - 1 >= 20  # edges
+
+
+def test_participation_heatmap_counts_led_and_joined(dataset: Dataset) -> None:
+    fig, _ = build("agencies_participation", ChartContext(dataset, FilterState()))
+    heatmap = fig.data[0]
+    row = list(heatmap.y).index("ESA")
+    col = list(heatmap.x).index("Giant planets")
+    led, joined = map(int, heatmap.text[row][col].split("/"))
+    assert joined >= 1 and heatmap.z[row][col] == led + joined  # Huygens, JUICE …
+
+
+def test_full_timeline_has_a_milestones_strip(dataset: Dataset) -> None:
+    fig, _ = build("missions_timeline", ChartContext(dataset, FilterState(), today=TODAY))
+    strip = fig.data[0]
+    assert strip.name == "Milestones" and len(strip.x) == len(dataset.milestones)
+    assert strip.xaxis == "x" and fig.data[1].yaxis == "y2"

@@ -17,6 +17,8 @@ PAGES = [
     "views/pillars.py",
     "views/destinations.py",
     "views/cooperation.py",
+    "views/missions.py",
+    "views/agencies.py",
     "views/data_sources.py",
 ]
 ODD_QUERIES = [
@@ -228,3 +230,43 @@ def test_data_page_table_comes_from_the_link(dataset: Dataset) -> None:
     at.selectbox(key="table_select_agencies").set_value("groups").run()
     assert at.query_params["table"] == "groups"
     assert len(at.dataframe[0].value) == len(dataset.groups)
+
+
+def test_missions_page_search_from_a_link() -> None:
+    at = run_app("views/missions.py", {"search": "huygens", "colour": "lead_agency"})
+    assert any("1 mission(s) match" in s.value for s in at.success)
+    assert at.dataframe[0].value.iloc[0]["name"] == "Cassini–Huygens"
+    assert at.query_params["colour"] == "lead_agency"
+
+
+def test_missions_page_search_with_no_match() -> None:
+    at = run_app("views/missions.py", {"search": "<b>zzz</b>"})
+    assert not at.exception
+    assert any("No mission among those shown matches" in i.value and "\\<b\\>" in i.value for i in at.info)
+
+
+def test_missions_page_per_destination_charts() -> None:
+    at = run_app("views/missions.py", {"destination": "moon,exoplanets"})
+    at.toggle(key="timeline_split").set_value(True).run()
+    labels = [e.label for e in at.expander]
+    assert len(labels) == 2 and labels[0].startswith("Moon — ")
+
+
+def test_agencies_page_autonomy_from_a_link() -> None:
+    at = run_app("views/agencies.py", {"among": "iss_partnership", "asof": "2015"})
+    captions = " ".join(c.value for c in at.caption)
+    assert "crew transport by Roscosmos" in captions
+
+
+def test_agencies_profile_follows_the_link(dataset: Dataset) -> None:
+    at = run_app("views/agencies.py", {"profile": "jaxa"})
+    assert at.subheader[0].value == "Japan Aerospace Exploration Agency"
+    assert "JAXA shared missions with" in " ".join(c.value for c in at.caption)
+
+
+def test_home_picker_links_to_the_deep_dive() -> None:
+    at = run_app()
+    at.selectbox(key="home_pick_None").set_value("small_bodies").run()
+    links = [link for link in at.get("page_link") if "deep dive" in link.proto.label]
+    assert links and "Small bodies" in links[0].proto.label
+    assert "focus=small_bodies" in links[0].proto.page or links[0].proto.query_string.endswith("small_bodies")

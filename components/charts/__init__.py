@@ -106,8 +106,9 @@ def _profile_missions(ctx: ChartContext) -> pd.DataFrame:
     return f.missions[f.missions["mission_id"].isin(mine)]
 
 
-def autonomy_view(ctx: ChartContext) -> tuple[pd.DataFrame, dict[str, str], str]:
-    """The autonomy matrix for the state's scope, year and group, its lone holders and a label."""
+def autonomy_view(ctx: ChartContext) -> tuple[pd.DataFrame, dict[str, str], str, list[str]]:
+    """The autonomy matrix for the state's scope, year and group, its lone holders, a label and
+    the group's members (empty when not reading within a group)."""
     d, state = ctx.dataset, ctx.state
     year = state.as_of or ctx.today.year
     matrix = autonomy_matrix(
@@ -117,10 +118,12 @@ def autonomy_view(ctx: ChartContext) -> tuple[pd.DataFrame, dict[str, str], str]
         str(d.destinations.set_index("destination_id").loc[state.scope, "name"]) if state.scope else "all destinations",
         f"as of {year}",
     ]
+    members: list[str] = []
     if state.among:
-        matrix = matrix[matrix["agency_id"].isin(members_of(state.among, d.memberships, year))]
+        members = sorted(members_of(state.among, d.memberships, year))
+        matrix = matrix[matrix["agency_id"].isin(members)]
         parts.append("within " + str(d.groups.set_index("group_id").loc[state.among, "short_name"]))
-    return matrix, single_holders(matrix), ", ".join(parts)
+    return matrix, single_holders(matrix), ", ".join(parts), members
 
 
 def _map_inputs(ctx: ChartContext) -> tuple[pd.DataFrame, pd.Series]:
@@ -146,8 +149,8 @@ def _timeline(ctx: ChartContext) -> go.Figure:
 
 
 def _autonomy_figure(ctx: ChartContext) -> go.Figure:
-    matrix, single, scope = autonomy_view(ctx)
-    return agencies.autonomy_chart(matrix, ctx.dataset.agencies, single, scope=scope)
+    matrix, single, scope, members = autonomy_view(ctx)
+    return agencies.autonomy_chart(matrix, ctx.dataset.agencies, single, scope=scope, include=members)
 
 
 def _breakdown_chart(by: str) -> ChartSpec:

@@ -16,7 +16,7 @@ from components.analysis import (
     WITH_PARTNERS,
     participation,
 )
-from components.charts.base import finish, plural
+from components.charts.base import empty_figure, finish, plural
 from components.charts.explore import MODE_COLOURS, SOURCE_DATA
 from components.schema import MODE_IDS, PARTICIPANT_ROLES
 from components.theme import OKABE_ITO, agency_colour, destination_colour
@@ -172,7 +172,7 @@ def _spring_layout(nodes: list[str], edges: pd.DataFrame, iterations: int = 400,
     for edge in edges.itertuples():
         i, j = index[edge.source], index[edge.target]
         weight[i, j] = weight[j, i] = np.log1p(edge.shared)
-    k = 1.6 / np.sqrt(max(count, 1))
+    k = 2.4 / np.sqrt(max(count, 1))
     temperature = 0.2
     for _ in range(iterations):
         delta = position[:, None, :] - position[None, :, :]
@@ -183,8 +183,8 @@ def _spring_layout(nodes: list[str], edges: pd.DataFrame, iterations: int = 400,
         length = np.linalg.norm(step, axis=1, keepdims=True) + 1e-9
         position += step / length * np.minimum(length, temperature)
         temperature *= 0.99
-    position -= position.mean(axis=0)
-    position /= np.abs(position).max() or 1
+    position -= np.median(position, axis=0)
+    position /= np.percentile(np.abs(position), 95) or 1
     return {n: (float(position[i, 0]), float(position[i, 1])) for n, i in index.items()}
 
 
@@ -198,8 +198,17 @@ def co_participation_network(
 ) -> go.Figure:
     """Agencies as nodes, edges weighted by shared missions; the busiest pairs drawn thickest."""
     names = _names(agencies)
-    nodes = top_agencies(missions, participants, top)
-    kept = edges[edges["source"].isin(nodes) & edges["target"].isin(nodes) & (edges["shared"] >= min_shared)]
+    candidates = top_agencies(missions, participants, top)
+    kept = edges[edges["source"].isin(candidates) & edges["target"].isin(candidates) & (edges["shared"] >= min_shared)]
+    # Isolated agencies would only push the connected ones into a corner.
+    connected = set(kept["source"]) | set(kept["target"])
+    nodes = [n for n in candidates if n in connected]
+    if not nodes:
+        return empty_figure(
+            "No two agencies shown share enough missions to draw a link.",
+            title="Who works with whom",
+            source=SOURCE_DATA,
+        )
     layout = _spring_layout(nodes, kept)
     fig = go.Figure()
     peak = max(int(kept["shared"].max()) if len(kept) else 1, 1)
@@ -360,15 +369,16 @@ def autonomy_chart(
     single: dict[str, str],
     *,
     scope: str,
-    agency_order: list[str] | None = None,
+    include: list[str] | None = None,
 ) -> go.Figure:
     """Capabilities × agencies: alone, only with partners, or not yet; lone holders flagged."""
     names = _names(agencies)
     pivot = matrix.pivot_table(index="agency_id", columns="capability", values="status", aggfunc="first")
+    if include:  # show every member of a group, even those with nothing demonstrated yet
+        pivot = pivot.reindex(index=sorted(set(pivot.index) | set(include)))
     pivot = pivot.reindex(columns=list(AUTONOMY_CAPABILITIES)).fillna(NOT_YET)
     score = pivot.apply(lambda row: sum({ALONE: 2, WITH_PARTNERS: 1}.get(v, 0) for v in row), axis=1)
-    order = agency_order or list(score.sort_values(ascending=False).index)
-    order = [a for a in order if a in pivot.index]
+    order = list(score.sort_values(ascending=False, kind="stable").index)
     columns = [AUTONOMY_LABELS[c] + (" ⚠" if c in single else "") for c in AUTONOMY_CAPABILITIES]
     fig = go.Figure()
     for status, colour in AUTONOMY_COLOURS.items():
