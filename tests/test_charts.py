@@ -292,3 +292,10 @@ def test_full_timeline_has_a_milestones_strip(dataset: Dataset) -> None:
     strip = fig.data[0]
     assert strip.name == "Milestones" and len(strip.x) == len(dataset.milestones)
     assert strip.xaxis == "x" and fig.data[1].yaxis == "y2"
+
+
+def test_chart_counts_per_page_match_the_readme() -> None:
+    from collections import Counter
+
+    counts = Counter(chart.page for chart in CHARTS)
+    assert counts == {"home": 1, "pillars": 4, "destinations": 4, "cooperation": 6, "missions": 1, "agencies": 8}

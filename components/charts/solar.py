@@ -101,7 +101,7 @@ def solar_system_picker(bodies: pd.DataFrame, missions: pd.DataFrame, destinatio
     )
     fig.update_xaxes(
         type="log",
-        range=[np.log10(0.25), np.log10(600)],
+        range=[np.log10(0.25), np.log10(1200)],
         title="Mean distance from the Sun (AU, log)",
         tickvals=[0.3, 1, 3, 10, 30, 100],
         ticktext=["0.3", "1", "3", "10", "30", "100"],

@@ -240,7 +240,7 @@ def _add_group_labels(fig: go.Figure, spans: pd.DataFrame, dest_names: pd.Series
             )
 
 
-LABEL_GAP_YEARS = 17  # a label needs about this much of the axis before the next on its row
+LABEL_GAP_YEARS = 24  # room for a label at the narrowest layout (about 6 px a year)
 
 
 def _add_milestones(fig: go.Figure, milestones: pd.DataFrame) -> None:
@@ -257,7 +257,7 @@ def _add_milestones(fig: go.Figure, milestones: pd.DataFrame) -> None:
         if year - last_label[level] >= LABEL_GAP_YEARS:
             last_label[level] = year
             name = str(event.name)
-            texts.append(escape(name if len(name) <= 26 else name[:25] + "…"))
+            texts.append(escape(name if len(name) <= 22 else name[:21] + "…"))
         else:
             texts.append("")
         levels.append(level)
