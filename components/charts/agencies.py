@@ -16,7 +16,7 @@ from components.analysis import (
     WITH_PARTNERS,
     participation,
 )
-from components.charts.base import empty_figure, finish, plural
+from components.charts.base import empty_figure, finish, plural, stacked_bars
 from components.charts.explore import MODE_COLOURS, SOURCE_DATA
 from components.schema import MODE_IDS, PARTICIPANT_ROLES
 from components.theme import OKABE_ITO, agency_colour, destination_colour
@@ -125,23 +125,12 @@ def roles_by_agency(
     leaders = top_agencies(missions, participants, top)
     shown = participants[participants["mission_id"].isin(set(missions["mission_id"]))]
     counts = shown.groupby(["agency_id", "role"]).size()
-    fig = go.Figure()
-    for role in PARTICIPANT_ROLES:
-        values = [int(counts.get((a, role), 0)) for a in leaders]
-        if any(values):
-            fig.add_trace(
-                go.Bar(
-                    name=ROLE_LABELS[role],
-                    y=[escape(str(names.get(a, a))) for a in leaders],
-                    x=values,
-                    orientation="h",
-                    marker_color=ROLE_COLOURS[role],
-                    hovertemplate=f"<b>%{{y}}</b><br>{ROLE_LABELS[role]}: %{{x}}<extra></extra>",
-                )
-            )
-    fig.update_layout(barmode="stack")
-    fig.update_yaxes(autorange="reversed")
-    fig.update_xaxes(title="Participations")
+    fig = stacked_bars(
+        [escape(str(names.get(a, a))) for a in leaders],
+        [(ROLE_LABELS[r], [int(counts.get((a, r), 0)) for a in leaders], ROLE_COLOURS[r]) for r in PARTICIPANT_ROLES],
+        horizontal=True,
+        value_title="Participations",
+    )
     return finish(
         fig, title="Roles per agency", source=SOURCE_DATA, height=max(340, 140 + 24 * len(leaders)), legend_title="Role"
     )

@@ -66,3 +66,39 @@ def empty_figure(message: str, *, title: str, source: str) -> go.Figure:
 
 def plural(count: int, singular: str, plural_form: str | None = None) -> str:
     return f"{count} {singular if count == 1 else (plural_form or singular + 's')}"
+
+
+def stacked_bars(
+    categories: list[str],
+    series: list[tuple[str, list[int], str]],
+    *,
+    horizontal: bool,
+    value_title: str,
+    category_title: str = "",
+    barmode: str = "stack",
+) -> go.Figure:
+    """Bars for several named series over the same categories (empty series are skipped).
+
+    ``series`` holds (name, values, colour); names are shown as given, so escape data first."""
+    category_axis, value_axis = ("y", "x") if horizontal else ("x", "y")
+    fig = go.Figure()
+    for name, values, colour in series:
+        if not any(values):
+            continue
+        fig.add_trace(
+            go.Bar(
+                name=name,
+                orientation="h" if horizontal else "v",
+                marker_color=colour,
+                hovertemplate=f"<b>%{{{category_axis}}}</b><br>{name}: %{{{value_axis}}}<extra></extra>",
+                **{category_axis: categories, value_axis: values},
+            )
+        )
+    fig.update_layout(barmode=barmode)
+    if horizontal:
+        fig.update_yaxes(autorange="reversed", title=category_title)
+        fig.update_xaxes(title=value_title)
+    else:
+        fig.update_xaxes(title=category_title, type="category")
+        fig.update_yaxes(title=value_title)
+    return fig

@@ -19,7 +19,7 @@ from components.analysis import (
     mode_counts,
     status_group,
 )
-from components.charts.base import SOURCE_CH7, finish, plural
+from components.charts.base import SOURCE_CH7, finish, plural, stacked_bars
 from components.schema import MODE_IDS
 from components.theme import OKABE_ITO, destination_colour
 
@@ -136,24 +136,15 @@ def missions_by_status(missions: pd.DataFrame, destinations: pd.DataFrame) -> go
     order = destinations.sort_values("display_order")
     grouped = missions.assign(group=status_group(missions["status"]))
     counts = grouped.groupby(["destination_id", "group"]).size()
-    fig = go.Figure()
-    for group in STATUS_GROUP_ORDER:
-        values = [int(counts.get((d, group), 0)) for d in order["destination_id"]]
-        if not any(values):
-            continue
-        fig.add_trace(
-            go.Bar(
-                name=group,
-                y=list(order["short_name"]),
-                x=values,
-                orientation="h",
-                marker_color=STATUS_GROUP_COLOURS[group],
-                hovertemplate=f"<b>%{{y}}</b><br>{group}: %{{x}}<extra></extra>",
-            )
-        )
-    fig.update_layout(barmode="stack")
-    fig.update_yaxes(autorange="reversed")
-    fig.update_xaxes(title="Missions")
+    fig = stacked_bars(
+        list(order["short_name"]),
+        [
+            (g, [int(counts.get((d, g), 0)) for d in order["destination_id"]], STATUS_GROUP_COLOURS[g])
+            for g in STATUS_GROUP_ORDER
+        ],
+        horizontal=True,
+        value_title="Missions",
+    )
     return finish(fig, title="Missions by destination and status", source=SOURCE_DATA, height=380)
 
 
@@ -182,23 +173,14 @@ def partner_contributions(contributions: pd.DataFrame) -> go.Figure:
     kinds = ["Payloads", "Platforms and launchers", "Ground and infrastructure support", "Sample and data exchange"]
     colours = dict(zip(kinds, (OKABE_ITO[0], OKABE_ITO[1], OKABE_ITO[2], OKABE_ITO[4]), strict=True))
     decades = sorted(contributions["decade"].unique())
-    fig = go.Figure()
-    for kind in kinds:
-        part = contributions[contributions["kind"] == kind].set_index("decade")["contributions"]
-        values = [int(part.get(d, 0)) for d in decades]
-        if any(values):
-            fig.add_trace(
-                go.Bar(
-                    name=kind,
-                    x=decades,
-                    y=values,
-                    marker_color=colours[kind],
-                    hovertemplate=f"<b>%{{x}}</b><br>{kind}: %{{y}}<extra></extra>",
-                )
-            )
-    fig.update_layout(barmode="stack")
-    fig.update_yaxes(title="Contributions from another country")
-    fig.update_xaxes(title="Launch decade")
+    by_kind = contributions.set_index(["kind", "decade"])["contributions"]
+    fig = stacked_bars(
+        decades,
+        [(k, [int(by_kind.get((k, d), 0)) for d in decades], colours[k]) for k in kinds],
+        horizontal=False,
+        value_title="Contributions from another country",
+        category_title="Launch decade",
+    )
     return finish(
         fig,
         title="What partners contributed to other nations' missions, by decade",
@@ -336,22 +318,20 @@ def destination_comparison(
     names = destinations.set_index("destination_id")["name"]
     mode_names = _mode_names(modes)
     order = ["national", *MODE_IDS]
-    fig = go.Figure()
-    for destination in (first, second):
-        counts = mode_counts(missions[missions["destination_id"] == destination])
-        fig.add_trace(
-            go.Bar(
-                name=escape(names[destination]),
-                y=[mode_names[m] for m in order],
-                x=[int(counts[m]) for m in order],
-                orientation="h",
-                marker_color=destination_colour(destination),
-                hovertemplate=f"<b>{escape(names[destination])}</b><br>%{{y}}: %{{x}}<extra></extra>",
+    fig = stacked_bars(
+        [mode_names[m] for m in order],
+        [
+            (
+                escape(names[d]),
+                [int(mode_counts(missions[missions["destination_id"] == d])[m]) for m in order],
+                destination_colour(d),
             )
-        )
-    fig.update_layout(barmode="group")
-    fig.update_yaxes(autorange="reversed")
-    fig.update_xaxes(title="Missions")
+            for d in (first, second)
+        ],
+        horizontal=True,
+        value_title="Missions",
+        barmode="group",
+    )
     return finish(
         fig,
         title=f"Cooperation modes practised: {escape(names[first])} vs {escape(names[second])}",
@@ -509,22 +489,16 @@ def mode_breakdown(
     else:
         raise ValueError(f"unknown breakdown {by!r}")
     counts = joined.groupby(["group", "cooperation_mode_id"]).size()
-    fig = go.Figure()
-    for mode in ["national", *MODE_IDS]:
-        values = [int(counts.get((c, mode), 0)) for c in categories]
-        if any(values):
-            fig.add_trace(
-                go.Bar(
-                    name=mode_names[mode],
-                    x=[escape(str(c)) for c in categories],
-                    y=values,
-                    marker_color=MODE_COLOURS[mode],
-                    hovertemplate=f"<b>%{{x}}</b><br>{mode_names[mode]}: %{{y}}<extra></extra>",
-                )
-            )
-    fig.update_layout(barmode="stack")
-    fig.update_xaxes(title=axis_title, type="category")
-    fig.update_yaxes(title="Missions")
+    fig = stacked_bars(
+        [escape(str(c)) for c in categories],
+        [
+            (mode_names[m], [int(counts.get((c, m), 0)) for c in categories], MODE_COLOURS[m])
+            for m in ["national", *MODE_IDS]
+        ],
+        horizontal=False,
+        value_title="Missions",
+        category_title=axis_title,
+    )
     return finish(fig, title=title, source=SOURCE_DATA, height=460, legend_title="Mode")
 
 
