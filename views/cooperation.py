@@ -28,7 +28,7 @@ st.subheader("The ladder of integration")
 render_chart("cooperation_ladder", ctx)
 for mode in dataset.cooperation_modes.sort_values("rank").itertuples():
     examples = missions[missions["cooperation_mode_id"] == mode.mode_id].sort_values("launch_year", na_position="last")
-    with st.expander(f"{mode.rank}. {mode.name} — {len(examples)} missions shown"):
+    with st.expander(f"{mode.rank}. {md(mode.name)} — {len(examples)} missions shown"):
         st.markdown(
             f"{md(mode.definition)}  \n**Examples named in the chapter:** {md(mode.examples)}  \n"
             f"**Usual agreement:** {md(mode.governance_hint)}  \n*{md(mode.source)}*"

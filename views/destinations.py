@@ -38,6 +38,7 @@ if state.modes:
     st.caption("Showing the destinations for which a mode selected in the sidebar is recommended.")
 
 st.subheader("Table 7.1: scientific benefits and promising cooperation modes")
+st.caption("Hover a cell to read it in full; tick a row (or use the selector below) to open that destination.")
 if rows.empty:
     st.info(
         "No destination has the selected cooperation modes among its recommendations.", icon=":material/search_off:"
@@ -146,7 +147,7 @@ if tables_ready(dataset, "groups"):
 
 st.page_link(
     "views/cooperation.py",
-    label=f"See how missions to {destination['name']} cooperated",
+    label=f"See how missions to {md(destination['name'])} cooperated",
     icon=":material/handshake:",
     query_params=state.with_changes(destinations=(focus,)).to_query_params(),
 )

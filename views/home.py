@@ -91,7 +91,7 @@ if tables_ready(dataset, "bodies", "missions", "mission_participants", "destinat
     )
     link_col.page_link(
         "views/destinations.py",
-        label=f"Open the {names[chosen]} deep dive",
+        label=f"Open the {md(names[chosen])} deep dive",
         icon=":material/arrow_forward:",
         query_params=state.with_changes(focus=chosen).to_query_params(),
     )

@@ -80,7 +80,7 @@ if per_destination:
         count = int((missions["destination_id"] == destination.destination_id).sum())
         if not count:
             continue
-        with st.expander(f"{destination.name} — {count} missions", expanded=destination.display_order == 1):
+        with st.expander(f"{md(destination.name)} — {count} missions", expanded=destination.display_order == 1):
             sub = ChartContext(
                 dataset,
                 state.with_changes(destinations=(destination.destination_id,)),
