@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import date
+from functools import cached_property
 
 import pandas as pd
 import plotly.graph_objects as go
@@ -42,8 +43,9 @@ class ChartContext:
     options: Mapping[str, object] = field(default_factory=dict)
     today: date = field(default_factory=date.today)
 
-    @property
+    @cached_property
     def filtered(self) -> FilteredData:
+        """Computed once per context; every chart of a page run shares it."""
         return apply_filters(self.state, self.dataset.missions, self.dataset.mission_participants)
 
 

@@ -61,18 +61,28 @@ def participation_heatmap(
     frame = participation(missions, participants)
     leaders = top_agencies(missions, participants, top)
     order = destinations.sort_values("display_order")
+    led = frame.groupby(["agency_id", "destination_id"])["led"].agg(["sum", "count"])
+    roles = (
+        frame.assign(role=frame["roles"].str.split("|"))
+        .explode("role")
+        .groupby(["agency_id", "destination_id", "role"])
+        .size()
+    )
     z, text, hover = [], [], []
     for agency in leaders:
-        mine = frame[frame["agency_id"] == agency]
         z_row, text_row, hover_row = [], [], []
-        for destination in order.itertuples():
-            here = mine[mine["destination_id"] == destination.destination_id]
-            led, joined = int(here["led"].sum()), int((~here["led"]).sum())
-            roles = here["roles"].str.split("|").explode().value_counts()
-            z_row.append(led + joined)
-            text_row.append(f"{led}/{joined}" if led + joined else "")
-            breakdown = "<br>".join(f"{ROLE_LABELS[r]}: {n}" for r, n in roles.items())
-            hover_row.append(f"Led {led}, joined {joined}" + (f"<br>{breakdown}" if breakdown else ""))
+        for destination in order["destination_id"]:
+            key = (agency, destination)
+            n_led = int(led.at[key, "sum"]) if key in led.index else 0
+            joined = (int(led.at[key, "count"]) if key in led.index else 0) - n_led
+            z_row.append(n_led + joined)
+            text_row.append(f"{n_led}/{joined}" if n_led + joined else "")
+            breakdown = "<br>".join(
+                f"{ROLE_LABELS[r]}: {int(roles[(agency, destination, r)])}"
+                for r in PARTICIPANT_ROLES
+                if (agency, destination, r) in roles.index
+            )
+            hover_row.append(f"Led {n_led}, joined {joined}" + (f"<br>{breakdown}" if breakdown else ""))
         z.append(z_row)
         text.append(text_row)
         hover.append(hover_row)
