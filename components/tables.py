@@ -90,3 +90,12 @@ def show_frame(frame: pd.DataFrame, columns: tuple[str, ...], **kwargs) -> None:
         width="stretch",
         **kwargs,
     )
+
+
+def unverified_mask(frame: pd.DataFrame) -> pd.Series:
+    """Rows whose source or note flags a fact not confirmed against a primary record."""
+    mask = pd.Series(False, index=frame.index)
+    for column in ("source", "note"):
+        if column in frame.columns:
+            mask |= frame[column].astype("string").str.contains("unverified", case=False, na=False)
+    return mask

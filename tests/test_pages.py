@@ -270,3 +270,20 @@ def test_home_picker_links_to_the_deep_dive() -> None:
     links = [link for link in at.get("page_link") if "deep dive" in link.proto.label]
     assert links and "Small bodies" in links[0].proto.label
     assert "focus=small_bodies" in links[0].proto.page or links[0].proto.query_string.endswith("small_bodies")
+
+
+def test_data_page_can_list_unverified_rows(dataset: Dataset) -> None:
+    from components.tables import unverified_mask
+
+    counts = {spec.name: int(unverified_mask(dataset.table(spec.name)).sum()) for spec in TABLES}
+    flagged = [name for name, count in counts.items() if count]
+    if not flagged:  # every fact confirmed: the toggle has nothing to offer
+        at = run_app("views/data_sources.py")
+        assert not [t for t in at.toggle if t.key.startswith("unverified_")]
+        return
+    table = flagged[0]
+    at = run_app("views/data_sources.py", {"table": table})
+    at.toggle(key=f"unverified_{table}").set_value(True).run()
+    shown = at.dataframe[0].value
+    assert len(shown) == counts[table]
+    assert unverified_mask(shown).all()

@@ -5,7 +5,7 @@ import streamlit as st
 from components.data import current_data_dir, get_dataset
 from components.schema import TABLES, TABLES_BY_NAME
 from components.state import state_select
-from components.tables import column_config, raw_csv, search_rows
+from components.tables import column_config, raw_csv, search_rows, unverified_mask
 from components.ui import md, tables_ready
 
 dataset = get_dataset()
@@ -43,6 +43,13 @@ if tables_ready(dataset, spec.name):
     frame = dataset.table(spec.name)
     query = st.text_input("Filter rows", placeholder="Type a name, id or source…", key="data_query", max_chars=100)
     shown = search_rows(frame, query)
+    flagged = unverified_mask(frame)
+    if flagged.any() and st.toggle(
+        f"Only the {int(flagged.sum())} rows marked unverified",
+        key=f"unverified_{spec.name}",
+        help="Facts taken from a secondary mention that could not be confirmed against a primary record.",
+    ):
+        shown = shown[unverified_mask(shown)]
     st.caption(f"{len(shown)} of {len(frame)} rows · {len(spec.columns)} columns · key: {', '.join(spec.key)}")
     if shown.empty:
         st.info("No row matches this filter.", icon=":material/search_off:")
