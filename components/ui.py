@@ -6,12 +6,14 @@ Markdown, LaTeX nor HTML in a cell can change how the page renders.
 
 from __future__ import annotations
 
+import logging
 import re
 
 import streamlit as st
 
 from components.data import Dataset
 
+LOGGER = logging.getLogger("horizon2061")
 _MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$:])")
 
 
@@ -64,8 +66,17 @@ def render_chart(chart_id: str, ctx, *, key: str | None = None, on_select: str =
             icon=":material/filter_alt_off:",
         )
         return None
-    with st.spinner(f"Drawing {spec.title.lower()}…", show_time=False):
-        figure, summary = build(chart_id, ctx)
+    try:
+        with st.spinner(f"Drawing {spec.title.lower()}…", show_time=False):
+            figure, summary = build(chart_id, ctx)
+    except Exception as exc:  # a broken chart must not take the page down with it
+        LOGGER.exception("chart %s failed for state %s", chart_id, ctx.state)
+        st.error(
+            f"**{md(spec.title)}** could not be drawn ({md(type(exc).__name__)}). The rest of the page still works; "
+            "please report the link of this view.",
+            icon=":material/broken_image:",
+        )
+        return None
     if spec.kind == "deck":
         st.pydeck_chart(figure, height=select_kwargs.get("height", 560), key=key or f"chart_{chart_id}", alt=summary)
         st.caption(md(summary))

@@ -287,3 +287,21 @@ def test_data_page_can_list_unverified_rows(dataset: Dataset) -> None:
     shown = at.dataframe[0].value
     assert len(shown) == counts[table]
     assert unverified_mask(shown).all()
+
+
+def test_a_failing_chart_is_contained(monkeypatch) -> None:
+    """A bug in one builder shows a short message; the page and its other charts still render."""
+    import components.charts as charts
+
+    spec = charts.CHARTS_BY_ID["cooperation_ladder"]
+
+    def explode(ctx):
+        raise ValueError("boom")
+
+    monkeypatch.setitem(
+        charts.CHARTS_BY_ID, "cooperation_ladder", spec.__class__(**{**spec.__dict__, "build": explode})
+    )
+    at = run_app("views/cooperation.py")
+    assert not at.exception
+    assert any("could not be drawn (ValueError)" in e.value for e in at.error)
+    assert len(at.get("plotly_chart")) >= 3
