@@ -298,4 +298,4 @@ def test_chart_counts_per_page_match_the_readme() -> None:
     from collections import Counter
 
     counts = Counter(chart.page for chart in CHARTS)
-    assert counts == {"home": 1, "pillars": 4, "destinations": 4, "cooperation": 6, "missions": 1, "agencies": 8}
+    assert counts == {"home": 1, "pillars": 4, "destinations": 3, "cooperation": 6, "missions": 1, "agencies": 8}

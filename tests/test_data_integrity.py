@@ -137,3 +137,12 @@ def test_agency_positions_are_on_land_scale(dataset: Dataset) -> None:
         if agency.country in boxes:
             south, north, west, east = boxes[agency.country]
             assert south <= agency.hq_lat <= north and west <= agency.hq_lon <= east, agency.agency_id
+
+
+def test_probes_in_cruise_have_demonstrated_nothing_yet(dataset: Dataset) -> None:
+    """Capabilities of a launched mission are what it has shown at its destination so far."""
+    missions = dataset.missions.set_index("mission_id")
+    for cruising in ("juice", "europa_clipper", "psyche", "tianwen_2"):
+        assert pd.isna(missions.at[cruising, "capabilities"]), cruising
+    assert missions.at["cassini_huygens", "capabilities"].split("|")[0] in ("orbit", "flyby")
+    assert "landing" not in missions.at["artemis_programme", "capabilities"]  # no Artemis landing yet

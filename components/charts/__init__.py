@@ -211,16 +211,6 @@ CHARTS: tuple[ChartSpec, ...] = (
         tables=("infrastructures",),
     ),
     ChartSpec(
-        "destination_status",
-        "A destination's missions by status",
-        "destinations",
-        lambda c: explore.status_strip(_focus_missions(c), _focus_name(c)),
-        lambda c: explore.missions_by_status_summary(_focus_missions(c), c.dataset.destinations),
-        reads=(*SIDEBAR_FILTERS, "focus"),
-        tables=("missions", "mission_participants", "destinations"),
-        needs_focus=True,
-    ),
-    ChartSpec(
         "destination_timeline",
         "A destination's mission timeline",
         "destinations",

@@ -247,25 +247,6 @@ def deep_space_antennas_summary(infrastructures: pd.DataFrame) -> str:
 # ------------------------------------------------------------------- destinations
 
 
-def status_strip(missions: pd.DataFrame, destination_name: str) -> go.Figure:
-    """One destination's missions counted by status group (a compact bar)."""
-    groups = status_group(missions["status"]).value_counts().reindex(STATUS_GROUP_ORDER, fill_value=0)
-    fig = go.Figure(
-        go.Bar(
-            x=list(groups.index),
-            y=list(groups.values),
-            marker_color=[STATUS_GROUP_COLOURS[g] for g in groups.index],
-            text=list(groups.values),
-            textposition="outside",
-            hovertemplate="%{x}: %{y}<extra></extra>",
-        )
-    )
-    fig.update_yaxes(title="Missions", rangemode="tozero")
-    return finish(
-        fig, title=f"{escape(destination_name)}: missions by status", source=SOURCE_DATA, height=300, show_legend=False
-    )
-
-
 def heritage_heatmap(heritage_table: pd.DataFrame, agencies: pd.DataFrame, destination_name: str) -> go.Figure:
     """Agency × capability at one destination: missions that demonstrated it (lead or element)."""
     names = agencies.set_index("agency_id")["short_name"]
