@@ -192,13 +192,10 @@ def parse_query_params(
 
     years: dict[str, int] = {}
     for param in YEAR_PARAMS:
-        if param not in params:
-            continue
-        raw = _first(params[param]).strip()
-        if len(raw) <= 4 and raw.isdigit() and YEAR_MIN <= int(raw) <= YEAR_MAX:
-            years[param] = int(raw)
-        else:
-            notices.append(f"{param} {_quote(raw)} (a year between {YEAR_MIN} and {YEAR_MAX} was expected)")
+        if param in params:
+            year = _parse_year(param, _first(params[param]), notices)
+            if year is not None:
+                years[param] = year
     year_from, year_to = years.get("from", YEAR_MIN), years.get("to", YEAR_MAX)
     if year_from > year_to:
         notices.append(f"the year range {year_from}–{year_to} (it ends before it starts)")
@@ -242,14 +239,20 @@ def parse_query_params(
             values[attr] = raw
 
     for param, attr in VIEW_YEAR_PARAMS.items():
-        if param not in params:
-            continue
-        raw = _first(params[param]).strip()
-        if len(raw) <= 4 and raw.isdigit() and YEAR_MIN <= int(raw) <= YEAR_MAX:
-            values[attr] = int(raw)
-        else:
-            notices.append(f"{param} {_quote(raw)} (a year between {YEAR_MIN} and {YEAR_MAX} was expected)")
+        if param in params:
+            year = _parse_year(param, _first(params[param]), notices)
+            if year is not None:
+                values[attr] = year
     return FilterState(**values), notices
+
+
+def _parse_year(param: str, raw: str, notices: list[str]) -> int | None:
+    """A year in the explorer's range, or None with a notice."""
+    raw = raw.strip()
+    if len(raw) <= 4 and raw.isdigit() and YEAR_MIN <= int(raw) <= YEAR_MAX:
+        return int(raw)
+    notices.append(f"{param} {_quote(raw)} (a year between {YEAR_MIN} and {YEAR_MAX} was expected)")
+    return None
 
 
 # ------------------------------------------------------------------------ applying
