@@ -128,6 +128,12 @@ if tables_ready(dataset, "cooperation_models"):
             "section": st.column_config.TextColumn("Seed §"),
         },
     )
+    with st.expander("Read each model's governance and lessons in full", icon=":material/menu_book:"):
+        for model in cases.itertuples():
+            st.markdown(
+                f"**{md(model.name)}** ({md(model.section)}, {int(model.started)})  \n"
+                f"*Governance:* {md(model.governance)}  \n*Lessons:* {md(model.lessons)}"
+            )
     iss = models.set_index("model_id").loc["iss"]
     lesson_col, principle_col = st.columns(2)
     with lesson_col.container(border=True):
