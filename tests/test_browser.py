@@ -185,3 +185,28 @@ def test_open_a_destination_from_table_7_1_and_follow_its_link(page, server) -> 
     )
     assert "of 14 missions shown" in summary
     assert page.outside_requests == [] and page.js_errors == []
+
+
+def test_clicking_a_body_offers_its_deep_dive(page, server) -> None:
+    open_page(page, server, "")
+    chart = page.locator('[data-testid="stPlotlyChart"]').first
+    chart.locator(".main-svg").first.wait_for(timeout=20_000)
+    chart.scroll_into_view_if_needed()
+    points = chart.locator("g.trace.scatter path.point")
+    for index in range(points.count()):
+        box = points.nth(index).bounding_box()
+        if not box:
+            continue
+        x, y = box["x"] + box["width"] / 2, box["y"] + box["height"] / 2
+        page.mouse.move(x, y)
+        page.wait_for_timeout(120)
+        if (page.locator(".hoverlayer").first.text_content() or "").startswith("Jupiter"):
+            page.mouse.click(x, y)
+            break
+    else:
+        pytest.fail("no Jupiter marker found in the solar-system picker")
+    link = page.locator('[data-testid="stPageLink"]').filter(has_text="deep dive").first
+    link.filter(has_text="Giant planet systems").wait_for(timeout=15_000)
+    link.click()
+    page.wait_for_url("**/destinations?**focus=giant_planets**", timeout=15_000)
+    page.locator('[data-testid="stMain"] h2').filter(has_text="Giant planet systems").first.wait_for(timeout=20_000)
