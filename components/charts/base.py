@@ -37,13 +37,13 @@ def finish(
         margin={"l": 10, "r": 10, "t": 124 if top_axis else 84, "b": 40},
         height=height,
         showlegend=show_legend,
-        legend={"title": {"text": legend_title or ""}, "orientation": "h", "y": -0.12, "x": 0, "yanchor": "top"},
+        legend={"title": {"text": legend_title or ""}, "orientation": "h", "y": -0.2, "x": 0, "yanchor": "top"},
         hoverlabel={"font": {"family": FONT_FAMILY, "size": 13}},
         paper_bgcolor="#FFFFFF",
         plot_bgcolor="#FFFFFF",
     )
     fig.update_xaxes(gridcolor=GRID_COLOUR, automargin=True)
-    fig.update_yaxes(gridcolor=GRID_COLOUR, automargin=True)
+    fig.update_yaxes(gridcolor=GRID_COLOUR, automargin=True, ticklabelstandoff=6)
     return fig
 
 
