@@ -324,3 +324,8 @@ def describe(state: FilterState, names: Mapping[str, Mapping[str, str]]) -> str:
 STATE_FIELDS = tuple(f.name for f in fields(FilterState))
 FILTER_FIELDS = ("destinations", "agencies", "statuses", "modes", "year_from", "year_to")
 VIEW_FIELDS = tuple(name for name in STATE_FIELDS if name not in FILTER_FIELDS)
+
+
+def narrow(view: FilteredData, **changes: Any) -> FilteredData:
+    """A sub-view of an already filtered view, e.g. one destination or one mode of it."""
+    return apply_filters(FilterState(**changes), view.missions, view.participants)

@@ -73,3 +73,13 @@ def find(dataset: Dataset, name: str, index: dict[str, list[Match]] | None = Non
     folded = participants["contribution"].map(normalise)
     hits = participants.loc[folded.str.contains(key, regex=False), "mission_id"].unique()
     return [Match("missions", mission_id) for mission_id in hits]
+
+
+def search_missions(missions: pd.DataFrame, text: str) -> pd.DataFrame:
+    """Missions whose name or an alias contains ``text`` (folded like ``normalise``)."""
+    needle = normalise(text)
+    if not needle:
+        return missions.iloc[0:0]
+    names = missions["name"].fillna("") + "|" + missions["aliases"].fillna("")
+    hit = names.map(lambda value: any(needle in normalise(part) for part in value.split("|")))
+    return missions[hit]

@@ -118,3 +118,21 @@ def test_describe_reads_like_a_caption() -> None:
     names = {"destinations": {"moon": "Moon"}}
     assert describe(FilterState(), names) == "all missions"
     assert describe(FilterState(destinations=("moon",), year_from=2000), names) == "destinations: Moon; years 2000–2061"
+
+
+def test_narrow_keeps_the_outer_filters(dataset: Dataset) -> None:
+    from components.filters import narrow
+
+    outer = apply_filters(FilterState(year_to=2000), dataset.missions, dataset.mission_participants)
+    inner = narrow(outer, destinations=("giant_planets",), modes=("multi_platform",))
+    assert set(inner.missions["mission_id"]) == {"cassini_huygens"} or (inner.missions["launch_year"] <= 2000).all()
+    assert "cassini_huygens" in inner.mission_ids
+    assert set(inner.participants["mission_id"]) <= inner.mission_ids
+
+
+def test_search_missions_matches_names_and_aliases(dataset: Dataset) -> None:
+    from components.lookup import search_missions
+
+    assert set(search_missions(dataset.missions, "kaguya")["mission_id"]) == {"selene_kaguya"}
+    assert "cassini_huygens" in set(search_missions(dataset.missions, "Huygens")["mission_id"])
+    assert search_missions(dataset.missions, "   ").empty

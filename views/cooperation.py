@@ -5,6 +5,7 @@ import streamlit as st
 
 from components.charts import ChartContext
 from components.data import get_dataset
+from components.filters import narrow
 from components.state import current_state
 from components.tables import column_config_for_frame, show_frame
 from components.ui import md, render_chart, tables_ready
@@ -27,7 +28,7 @@ missions = ctx.filtered.missions
 st.subheader("The ladder of integration")
 render_chart("cooperation_ladder", ctx)
 for mode in dataset.cooperation_modes.sort_values("rank").itertuples():
-    examples = missions[missions["cooperation_mode_id"] == mode.mode_id].sort_values("launch_year", na_position="last")
+    examples = narrow(ctx.filtered, modes=(mode.mode_id,)).missions.sort_values("launch_year", na_position="last")
     with st.expander(f"{mode.rank}. {md(mode.name)} — {len(examples)} missions shown"):
         st.markdown(
             f"{md(mode.definition)}  \n**Examples named in the chapter:** {md(mode.examples)}  \n"
@@ -61,7 +62,7 @@ cell_mode = cell_mode_col.selectbox("Mode", options=list(mode_names), format_fun
 cell_destination = cell_destination_col.selectbox(
     "Destination", options=list(destination_names.index), format_func=destination_names.get, key="cell_destination"
 )
-cell = missions[(missions["cooperation_mode_id"] == cell_mode) & (missions["destination_id"] == cell_destination)]
+cell = narrow(ctx.filtered, modes=(cell_mode,), destinations=(cell_destination,)).missions
 if cell.empty:
     st.info(
         f"No mission shown used {mode_names[cell_mode].lower()} at {destination_names[cell_destination]}.",

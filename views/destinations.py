@@ -6,6 +6,7 @@ import streamlit as st
 from components.analysis import partner_missions, status_group, table_7_1
 from components.charts import ChartContext
 from components.data import get_dataset
+from components.filters import narrow
 from components.state import current_state, state_select, update_state
 from components.ui import md, render_chart, tables_ready
 
@@ -104,7 +105,7 @@ if tables_ready(dataset, "destination_questions", "science_questions"):
 
 if tables_ready(dataset, "missions", "mission_participants", "agencies"):
     st.subheader("Missions")
-    here = ctx.filtered.missions.query("destination_id == @focus")
+    here = narrow(ctx.filtered, destinations=(focus,)).missions
     counts = status_group(here["status"]).value_counts()
     for column, group in zip(st.columns(4), ("Past", "Operating", "Planned", "Notional (2041–2061)"), strict=True):
         column.metric(group, int(counts.get(group, 0)), border=True)
@@ -167,7 +168,7 @@ for column, destination_id in ((left, focus), (right, compare)):
             f"{len(benefits)} benefits · recommended: " + ", ".join(md(ranks.loc[m, "short_name"]) for m in modes)
         )
         if "missions" in dataset.tables:
-            missions = ctx.filtered.missions.query("destination_id == @destination_id")
+            missions = narrow(ctx.filtered, destinations=(destination_id,)).missions
             cooperative = int((missions["cooperation_mode_id"] != "national").sum())
             st.markdown(f"{len(missions)} missions, {cooperative} with foreign partners")
 if tables_ready(dataset, "missions", "mission_participants"):

@@ -4,8 +4,8 @@ import streamlit as st
 
 from components.charts import ChartContext
 from components.data import get_dataset
-from components.filters import MAX_SEARCH_CHARS
-from components.lookup import normalise
+from components.filters import MAX_SEARCH_CHARS, narrow
+from components.lookup import search_missions
 from components.state import current_state, update_state
 from components.tables import show_frame
 from components.ui import md, render_chart, tables_ready
@@ -59,9 +59,7 @@ ctx = ChartContext(dataset, state)
 missions = ctx.filtered.missions
 highlight: set[str] = set()
 if state.search:
-    needle = normalise(state.search)
-    names = missions["name"].fillna("") + "|" + missions["aliases"].fillna("")
-    found = missions[names.map(lambda text: any(needle in normalise(part) for part in text.split("|")))]
+    found = search_missions(missions, state.search)
     highlight = set(found["mission_id"])
     if found.empty:
         st.info(f"No mission among those shown matches “{md(state.search)}”.", icon=":material/search_off:")
@@ -77,7 +75,7 @@ if state.search:
 if per_destination:
     destinations = dataset.destinations.sort_values("display_order")
     for destination in destinations.itertuples():
-        count = int((missions["destination_id"] == destination.destination_id).sum())
+        count = len(narrow(ctx.filtered, destinations=(destination.destination_id,)).missions)
         if not count:
             continue
         with st.expander(f"{md(destination.name)} — {count} missions", expanded=destination.display_order == 1):
