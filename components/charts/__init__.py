@@ -155,6 +155,11 @@ def _autonomy_figure(ctx: ChartContext) -> go.Figure:
     return agencies.autonomy_chart(matrix, ctx.dataset.agencies, single, scope=scope, include=members)
 
 
+def _autonomy_summary(ctx: ChartContext) -> str:
+    matrix, single, scope, _ = autonomy_view(ctx)
+    return agencies.autonomy_summary(matrix, ctx.dataset.agencies, single, scope)
+
+
 def _breakdown_chart(by: str) -> ChartSpec:
     def build_figure(c: ChartContext) -> go.Figure:
         f = c.filtered
@@ -387,9 +392,7 @@ CHARTS: tuple[ChartSpec, ...] = (
         "Autonomy for cooperation matrix",
         "agencies",
         _autonomy_figure,
-        lambda c: agencies.autonomy_summary(
-            autonomy_view(c)[0], c.dataset.agencies, autonomy_view(c)[1], autonomy_view(c)[2]
-        ),
+        _autonomy_summary,
         reads=(*SIDEBAR_FILTERS, "scope", "as_of", "among"),
         tables=(
             "missions",
