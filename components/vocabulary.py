@@ -78,7 +78,7 @@ class Vocabulary:
     modes: Mapping[str, str] = field(default_factory=lambda: {NATIONAL: NATIONAL_LABEL})
     statuses: Mapping[str, str] = field(default_factory=lambda: dict(STATUS_LABELS))
     pillars: Mapping[str, str] = field(default_factory=lambda: {p: p.capitalize() for p in PILLAR_STEPS})
-    tables: Mapping[str, str] = field(default_factory=lambda: {spec.name: spec.title for spec in TABLES})
+    tables: Mapping[str, str] = field(default_factory=lambda: {spec.name: spec.file_name for spec in TABLES})
     groups: Mapping[str, str] = field(default_factory=dict)
     colourings: Mapping[str, str] = field(default_factory=lambda: dict(COLOURINGS))
     breakdowns: Mapping[str, str] = field(default_factory=lambda: dict(BREAKDOWNS))
