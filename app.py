@@ -14,8 +14,9 @@ from pathlib import Path
 import streamlit as st
 
 from components.data import get_dataset
-from components.state import filter_sidebar, show_url_notices, sync_state
+from components.state import arrive, show_url_notices, view_choices
 from components.ui import dataset_status
+from components.widgets import filter_sidebar
 
 st.set_page_config(
     page_title="Horizon 2061 Explorer",
@@ -44,7 +45,7 @@ PAGES = {
 
 page = st.navigation(PAGES)
 dataset = get_dataset()
-sync_state(dataset)
+arrive(page, dataset)  # an older or non-canonical link is rewritten once, before any widget
 
 with st.sidebar:
     st.markdown("### Horizon 2061 Explorer")
@@ -52,7 +53,7 @@ with st.sidebar:
         "International cooperation in planetary exploration, after chapter 7 of *Planetary Exploration, Horizon 2061*."
     )
     if "destinations" in dataset.tables and "agencies" in dataset.tables:
-        filter_sidebar(dataset)
+        filter_sidebar(view_choices(dataset))
         st.caption(":material/link: The address bar holds this view: copy it to share the exact filters.")
     dataset_status(dataset)
 

@@ -1,64 +1,80 @@
 """One ``FilterState`` for the whole app, mirrored in the URL.
 
 Every view is a link: the sidebar filters (destinations, agencies, status, cooperation modes,
-years) and each page's own selection (pillar step, destination in focus, comparison, table)
-live in one frozen object that is written to ``st.query_params`` and read back from them.
-Anything in a URL that is unknown or malformed is dropped and named in a notice.
+years) and each page's own choices (pillar, destination in focus, comparison, table, tab, …)
+live in one frozen object. ``PARAMS`` names the URL parameter of every field; that name is
+also the key of the widget bound to it, so Streamlit's own binding keeps widget and address
+bar in step. The URL carries labels from the vocabulary (``focus=Giant+planet+systems``,
+lists as repeated keys); ``parse_query_params`` also reads the id form of older links
+(``focus=giant_planets``, ``destination=moon,small_bodies``, ``from=1990&to=2030``).
 
-The pure part (``FilterState``, ``parse_query_params``, ``apply_filters``) has no Streamlit
-calls so scripts, exports and tests use it directly; ``sync_state`` and ``filter_sidebar``
-connect it to the session and the widgets.
+Nothing here calls Streamlit, so scripts, exports and tests use it directly.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field, fields, replace
+from dataclasses import dataclass, fields, replace
 from typing import Any
 
 import pandas as pd
 
-from components.data import Dataset
-from components.schema import MISSION_STATUSES, MODE_IDS, TABLES
+from components.vocabulary import Vocabulary
 
 YEAR_MIN = 1957
 YEAR_MAX = 2061
 MAX_PARAM_CHARS = 400  # longer values are refused outright
 MAX_VALUES = 60
-SESSION_KEY = "h2061_state"
-WRITTEN_KEY = "h2061_url_written"
-
-PILLAR_STEPS = ("science", "missions", "technologies", "infrastructures")
-MODE_CHOICES = ("national", *MODE_IDS)
-
-# query parameter -> FilterState field, for the multi-valued filters
-LIST_PARAMS = {"destination": "destinations", "agency": "agencies", "status": "statuses", "mode": "modes"}
-SINGLE_PARAMS = {
-    "pillar": "pillar",
-    "focus": "focus",
-    "compare": "compare",
-    "table": "table",
-    "profile": "profile",
-    "among": "among",
-    "scope": "scope",
-    "colour": "colour",
-}
-YEAR_PARAMS = ("from", "to")
-TEXT_PARAMS = {"search": "search"}
-VIEW_YEAR_PARAMS = {"asof": "as_of"}
-KNOWN_PARAMS = (*LIST_PARAMS, *YEAR_PARAMS, *SINGLE_PARAMS, *TEXT_PARAMS, *VIEW_YEAR_PARAMS)
 MAX_SEARCH_CHARS = 80
-COLOUR_CHOICES = ("status", "lead_agency", "mode")
+MAX_ROW_QUERY_CHARS = 100
 
 
-def _url_token(value: str) -> str:
-    """Statuses contain spaces ("in development"); URLs carry them as "in-development"."""
-    return value.replace(" ", "-")
+@dataclass(frozen=True)
+class Param:
+    """How one FilterState field appears in the URL (and which widget key it binds)."""
+
+    field: str
+    kind: str  # "list", "choice", "years", "year", "text", "flag"
+    vocabulary: str | None = None  # Vocabulary kind holding the allowed ids and their labels
+    max_chars: int = MAX_PARAM_CHARS
+
+
+# URL parameter = widget key → field. The order is the order of a canonical query string.
+PARAMS: dict[str, Param] = {
+    "destination": Param("destinations", "list", "destinations"),
+    "agency": Param("agencies", "list", "agencies"),
+    "status": Param("statuses", "list", "statuses"),
+    "mode": Param("modes", "list", "modes"),
+    "years": Param("years", "years"),
+    "pillar": Param("pillar", "choice", "pillars"),
+    "focus": Param("focus", "choice", "destinations"),
+    "compare": Param("compare", "choice", "destinations"),
+    "dcolour": Param("timeline_colour", "choice", "colourings"),
+    "pick": Param("pick", "choice", "destinations"),
+    "breakdown": Param("breakdown", "choice", "breakdowns"),
+    "cell_mode": Param("cell_mode", "choice", "modes"),
+    "cell_destination": Param("cell_destination", "choice", "destinations"),
+    "colour": Param("colour", "choice", "colourings"),
+    "search": Param("search", "text", max_chars=MAX_SEARCH_CHARS),
+    "split": Param("split", "flag"),
+    "tab": Param("tab", "choice", "agency_tabs"),
+    "profile": Param("profile", "choice", "agencies"),
+    "scope": Param("scope", "choice", "scopes"),
+    "among": Param("among", "choice", "circles"),
+    "asof": Param("as_of", "year"),
+    "table": Param("table", "choice", "tables"),
+    "rows": Param("rows", "text", max_chars=MAX_ROW_QUERY_CHARS),
+    "unverified": Param("unverified", "flag"),
+}
+LEGACY_YEAR_PARAMS = ("from", "to")  # older links: from=1990&to=2030, now years=1990&years=2030
+SIDEBAR_PARAMS = ("destination", "agency", "status", "mode", "years")
+PARAM_OF_FIELD = {param.field: key for key, param in PARAMS.items()}
+TRUE_WORDS = ("true", "1", "yes", "on")
 
 
 @dataclass(frozen=True)
 class FilterState:
-    """What the user is looking at. Empty tuples mean "all"."""
+    """What the user is looking at. Empty tuples mean "all"; None means "the view's default"."""
 
     destinations: tuple[str, ...] = ()
     agencies: tuple[str, ...] = ()
@@ -69,17 +85,30 @@ class FilterState:
     pillar: str | None = None
     focus: str | None = None
     compare: str | None = None
-    table: str | None = None
-    profile: str | None = None  # agency profile (Agencies page)
-    among: str | None = None  # read the autonomy matrix within this group's members
-    scope: str | None = None  # destination of the autonomy matrix (None: all destinations)
-    as_of: int | None = None  # year of the autonomy matrix (None: this year)
-    colour: str | None = None  # timeline colouring (Missions page)
-    search: str | None = None  # mission search (Missions page)
+    timeline_colour: str | None = None  # Destinations page timeline colouring
+    pick: str | None = None  # Home: the destination chosen below the picker
+    breakdown: str | None = None  # Cooperation: break down by agency, era or status
+    cell_mode: str | None = None  # Cooperation: the mode × destination cell listed
+    cell_destination: str | None = None
+    colour: str | None = None  # Missions timeline colouring
+    search: str | None = None  # Missions search
+    split: bool = False  # Missions: one chart per destination
+    tab: str | None = None  # Agencies tab
+    profile: str | None = None  # Agencies profile
+    scope: str | None = None  # autonomy matrix destination (None or "all": all destinations)
+    among: str | None = None  # autonomy matrix within a group's members
+    as_of: int | None = None  # autonomy matrix year (None: this year)
+    table: str | None = None  # Data page table
+    rows: str | None = None  # Data page row filter
+    unverified: bool = False  # Data page: only rows marked unverified
+
+    @property
+    def years(self) -> tuple[int, int]:
+        return (self.year_from, self.year_to)
 
     @property
     def is_filtered(self) -> bool:
-        """True when the sidebar filters narrow the missions (page selections do not count)."""
+        """True when the sidebar filters narrow the missions (page choices do not count)."""
         return bool(
             self.destinations
             or self.agencies
@@ -88,57 +117,45 @@ class FilterState:
             or (self.year_from, self.year_to) != (YEAR_MIN, YEAR_MAX)
         )
 
-    def to_query_params(self) -> dict[str, str]:
-        """Only what differs from the defaults, so links stay short and readable."""
-        params: dict[str, str] = {}
-        for param, attr in LIST_PARAMS.items():
-            values = getattr(self, attr)
-            if values:
-                params[param] = ",".join(_url_token(v) for v in values)
-        if self.year_from != YEAR_MIN:
-            params["from"] = str(self.year_from)
-        if self.year_to != YEAR_MAX:
-            params["to"] = str(self.year_to)
-        for param, attr in (*SINGLE_PARAMS.items(), *TEXT_PARAMS.items()):
-            value = getattr(self, attr)
-            if value:
-                params[param] = value
-        for param, attr in VIEW_YEAR_PARAMS.items():
-            value = getattr(self, attr)
-            if value is not None:
-                params[param] = str(value)
-        return params
-
     def with_changes(self, **changes: Any) -> FilterState:
+        if "years" in changes:
+            changes["year_from"], changes["year_to"] = changes.pop("years")
         return replace(self, **changes)
 
     def cleared_filters(self) -> FilterState:
-        """The same page selections with every sidebar filter reset."""
+        """The same page choices with every sidebar filter reset."""
         return FilterState(**{name: getattr(self, name) for name in VIEW_FIELDS})
 
+    def value_of(self, param: str) -> Any:
+        spec = PARAMS[param]
+        return self.years if spec.kind == "years" else getattr(self, spec.field)
 
-@dataclass(frozen=True)
-class Vocabulary:
-    """The ids a URL may name, taken from the data so new rows need no code change."""
 
-    destinations: tuple[str, ...]
-    agencies: tuple[str, ...]
-    statuses: tuple[str, ...] = MISSION_STATUSES
-    modes: tuple[str, ...] = MODE_CHOICES
-    pillars: tuple[str, ...] = PILLAR_STEPS
-    tables: tuple[str, ...] = field(default_factory=lambda: tuple(spec.name for spec in TABLES))
-    groups: tuple[str, ...] = ()
+def to_query_params(
+    state: FilterState, vocabulary: Vocabulary, only: Sequence[str] | None = None
+) -> dict[str, str | list[str]]:
+    """The canonical URL form of a state: labels, lists as repeated keys, defaults left out.
 
-    @classmethod
-    def from_dataset(cls, dataset: Dataset) -> Vocabulary:
-        def ids(table: str, column: str) -> tuple[str, ...]:
-            return tuple(dataset.tables[table][column]) if table in dataset.tables else ()
-
-        return cls(
-            destinations=ids("destinations", "destination_id"),
-            agencies=ids("agencies", "agency_id"),
-            groups=ids("groups", "group_id"),
-        )
+    This is what the bound widgets themselves write, so a link built here (``st.page_link``,
+    the export command, a slide's footer) opens exactly like one copied from the address bar."""
+    params: dict[str, str | list[str]] = {}
+    for key, spec in PARAMS.items():
+        if only is not None and key not in only:
+            continue
+        value = state.value_of(key)
+        if spec.kind == "list" and value:
+            params[key] = [vocabulary.label(spec.vocabulary, v) for v in value]
+        elif spec.kind == "years" and value != (YEAR_MIN, YEAR_MAX):
+            params[key] = [str(value[0]), str(value[1])]
+        elif spec.kind == "choice" and value:
+            params[key] = vocabulary.label(spec.vocabulary, value)
+        elif spec.kind == "year" and value is not None:
+            params[key] = str(value)
+        elif spec.kind == "text" and value:
+            params[key] = value
+        elif spec.kind == "flag" and value:
+            params[key] = "true"
+    return params
 
 
 def _quote(value: str, limit: int = 40) -> str:
@@ -146,104 +163,104 @@ def _quote(value: str, limit: int = 40) -> str:
     return f"'{value[: limit - 1]}…'" if len(value) > limit else f"'{value}'"
 
 
-def _first(raw: str | Sequence[str]) -> str:
-    if isinstance(raw, str):
-        return raw
-    return raw[-1] if raw else ""
+def _values(raw: str | Sequence[str]) -> list[str]:
+    return [raw] if isinstance(raw, str) else [str(v) for v in raw]
 
 
 def parse_query_params(
     params: Mapping[str, str | Sequence[str]], vocabulary: Vocabulary
 ) -> tuple[FilterState, list[str]]:
-    """Read a state from URL parameters. Returns the state and one notice per thing ignored."""
+    """Read a state from URL parameters in either form. Returns the state and one notice per
+    thing ignored; what a particular view cannot show is the resolver's business."""
     notices: list[str] = []
     values: dict[str, Any] = {}
-    allowed = {
-        "destinations": vocabulary.destinations,
-        "agencies": vocabulary.agencies,
-        "statuses": vocabulary.statuses,
-        "modes": vocabulary.modes,
-    }
     for name in params:
-        if name not in KNOWN_PARAMS:
+        if name not in PARAMS and name not in LEGACY_YEAR_PARAMS:
             notices.append(f"unknown parameter {_quote(str(name))}")
 
-    for param, attr in LIST_PARAMS.items():
-        if param not in params:
+    for key, spec in PARAMS.items():
+        if key not in params:
             continue
-        raw = _first(params[param])
-        if len(raw) > MAX_PARAM_CHARS:
-            notices.append(f"{param}: a value of {len(raw):,} characters (too long to be a real selection)")
+        raw_values = _values(params[key])
+        if any(len(v) > spec.max_chars for v in raw_values) or sum(map(len, raw_values)) > MAX_PARAM_CHARS * 4:
+            longest = max(map(len, raw_values))
+            notices.append(f"{key}: a value of {longest:,} characters (too long to be a real selection)")
             continue
-        by_token = {_url_token(v): v for v in allowed[attr]}
-        chosen: list[str] = []
-        for token in (t.strip() for t in raw.split(",")):
-            if not token:
-                continue
-            value = by_token.get(token) or by_token.get(_url_token(token.lower()))
+        if spec.kind == "list":
+            chosen: list[str] = []
+            tokens = [
+                t.strip()
+                for v in raw_values
+                for t in (v.split(",") if v not in vocabulary.labels(spec.vocabulary).values() else [v])
+            ]
+            for token in tokens:
+                if not token:
+                    continue
+                value = vocabulary.parse(spec.vocabulary, token)
+                if value is None:
+                    notices.append(f"{key} {_quote(token)} (not a known {_KIND_NAMES.get(key, key)})")
+                elif value not in chosen:
+                    chosen.append(value)
+            if len(chosen) > MAX_VALUES:
+                notices.append(f"{key}: more than {MAX_VALUES} values")
+                chosen = chosen[:MAX_VALUES]
+            values[spec.field] = tuple(chosen)
+        elif spec.kind == "years":
+            years = [_parse_year(key, v, notices) for v in raw_values[:2]]
+            if len(raw_values) == 2 and None not in years:
+                values["years"] = tuple(years)
+            elif len(raw_values) != 2:
+                notices.append(f"{key}: two years were expected, from and to")
+        elif spec.kind == "choice":
+            raw = raw_values[-1].strip()
+            value = vocabulary.parse(spec.vocabulary, raw)
             if value is None:
-                notices.append(f"{param} {_quote(token)} (not a known {param})")
-            elif value not in chosen:
-                chosen.append(value)
-        if len(chosen) > MAX_VALUES:
-            notices.append(f"{param}: more than {MAX_VALUES} values")
-            chosen = chosen[:MAX_VALUES]
-        values[attr] = tuple(chosen)
-
-    years: dict[str, int] = {}
-    for param in YEAR_PARAMS:
-        if param in params:
-            year = _parse_year(param, _first(params[param]), notices)
+                notices.append(f"{key} {_quote(raw)} (not a known {_KIND_NAMES.get(key, key)})")
+            else:
+                values[spec.field] = value
+        elif spec.kind == "year":
+            year = _parse_year(key, raw_values[-1], notices)
             if year is not None:
-                years[param] = year
-    year_from, year_to = years.get("from", YEAR_MIN), years.get("to", YEAR_MAX)
-    if year_from > year_to:
-        notices.append(f"the year range {year_from}–{year_to} (it ends before it starts)")
-        year_from, year_to = YEAR_MIN, YEAR_MAX
-    values["year_from"], values["year_to"] = year_from, year_to
+                values[spec.field] = year
+        elif spec.kind == "text":
+            text = " ".join(raw_values[-1].split())
+            if text:
+                values[spec.field] = text
+        elif spec.kind == "flag":
+            values[spec.field] = raw_values[-1].strip().casefold() in TRUE_WORDS
 
-    single_allowed = {
-        "pillar": vocabulary.pillars,
-        "focus": vocabulary.destinations,
-        "compare": vocabulary.destinations,
-        "table": vocabulary.tables,
-        "profile": vocabulary.agencies,
-        "among": vocabulary.groups,
-        "scope": vocabulary.destinations,
-        "colour": COLOUR_CHOICES,
-    }
-    kinds = {
-        "focus": "destination",
-        "compare": "destination",
-        "scope": "destination",
-        "profile": "agency",
-        "among": "group",
-        "colour": "colouring",
-    }
-    for param, attr in SINGLE_PARAMS.items():
-        if param not in params:
-            continue
-        raw = _first(params[param]).strip()
-        if raw in single_allowed[param]:
-            values[attr] = raw
+    legacy = {k: _parse_year(k, _values(params[k])[-1], notices) for k in LEGACY_YEAR_PARAMS if k in params}
+    if legacy and "years" not in values:
+        values["years"] = (legacy.get("from") or YEAR_MIN, legacy.get("to") or YEAR_MAX)
+    if "years" in values:
+        year_from, year_to = values.pop("years")
+        if year_from > year_to:
+            notices.append(f"the year range {year_from}–{year_to} (it ends before it starts)")
         else:
-            notices.append(f"{param} {_quote(raw)} (not a known {kinds.get(param, param)})")
-
-    for param, attr in TEXT_PARAMS.items():
-        if param not in params:
-            continue
-        raw = " ".join(_first(params[param]).split())
-        if len(raw) > MAX_SEARCH_CHARS:
-            notices.append(f"{param}: a text of {len(raw):,} characters (at most {MAX_SEARCH_CHARS})")
-        elif raw:
-            values[attr] = raw
-
-    for param, attr in VIEW_YEAR_PARAMS.items():
-        if param in params:
-            year = _parse_year(param, _first(params[param]), notices)
-            if year is not None:
-                values[attr] = year
+            values["year_from"], values["year_to"] = year_from, year_to
     return FilterState(**values), notices
+
+
+_KIND_NAMES = {
+    "destination": "destination",
+    "agency": "agency",
+    "status": "status",
+    "mode": "cooperation mode",
+    "focus": "destination",
+    "compare": "destination",
+    "pick": "destination",
+    "scope": "destination",
+    "cell_destination": "destination",
+    "cell_mode": "cooperation mode",
+    "profile": "agency",
+    "among": "group",
+    "colour": "colouring",
+    "dcolour": "colouring",
+    "breakdown": "breakdown",
+    "tab": "tab",
+    "table": "table",
+    "pillar": "pillar",
+}
 
 
 def _parse_year(param: str, raw: str, notices: list[str]) -> int | None:
@@ -303,22 +320,22 @@ def apply_filters(state: FilterState, missions: pd.DataFrame, participants: pd.D
     )
 
 
-def describe(state: FilterState, names: Mapping[str, Mapping[str, str]]) -> str:
-    """A short human sentence of the active filters, for captions and slide footers."""
-    parts: list[str] = []
-    for attr, label in (
-        ("destinations", "destinations"),
-        ("agencies", "agencies"),
-        ("statuses", "status"),
-        ("modes", "modes"),
-    ):
-        values = getattr(state, attr)
-        if values:
-            lookup = names.get(attr, {})
-            parts.append(f"{label}: " + ", ".join(lookup.get(v, v) for v in values))
+def describe(state: FilterState, vocabulary: Vocabulary) -> str:
+    """The active filters in words, for captions, file names' readers and slide footers:
+    "Moon · ESA, JAXA · 1990–2030"."""
+    parts = [
+        vocabulary.names(kind, values)
+        for kind, values in (
+            ("destinations", state.destinations),
+            ("agencies", state.agencies),
+            ("statuses", state.statuses),
+            ("modes", state.modes),
+        )
+        if values
+    ]
     if (state.year_from, state.year_to) != (YEAR_MIN, YEAR_MAX):
-        parts.append(f"years {state.year_from}–{state.year_to}")
-    return "; ".join(parts) if parts else "all missions"
+        parts.append(f"{state.year_from}–{state.year_to}")
+    return " · ".join(parts) if parts else "All missions"
 
 
 STATE_FIELDS = tuple(f.name for f in fields(FilterState))

@@ -1,4 +1,19 @@
-"""Headline figures computed from the dataset, for Home and for slide titles."""
+"""One definition per headline figure. Every page, chart summary and export counts through here.
+
+Definitions (captions quote them):
+
+- **A mission** is one row of ``missions.csv`` within the current filters, whatever its
+  status. The status filter is how a reader leaves out notional or cancelled missions.
+- **Flown or committed**: completed, operating, failed, in development or planned, i.e.
+  not notional and not cancelled.
+- **Cooperative**: a flown or committed mission tagged with one of the six cooperation
+  modes of §7.5.1 — a partner agency from another country or an intergovernmental agency
+  on board, or (for Halley's armada) coordination through an inter-agency working group.
+  Notional concepts have no partners yet and are never counted as cooperative.
+- **Led by** an agency: the mission's ``lead_agency_id``.
+- **Took part**: the agency appears in ``mission_participants.csv`` for the mission, in any
+  role (a mission counts once however many roles it had).
+"""
 
 from __future__ import annotations
 
@@ -8,13 +23,57 @@ import pandas as pd
 
 from components.analysis import REAL_STATUSES
 
+COOPERATIVE_DEFINITION = (
+    "Cooperative: a flown or committed mission tagged with one of the six cooperation modes (§7.5.1) — a partner "
+    "agency from another country or an intergovernmental agency on board, or coordination through an "
+    "inter-agency working group. Notional concepts are not counted."
+)
+
+
+def is_real(missions: pd.DataFrame) -> pd.Series:
+    return missions["status"].isin(REAL_STATUSES)
+
+
+def is_cooperative(missions: pd.DataFrame) -> pd.Series:
+    return is_real(missions) & (missions["cooperation_mode_id"] != "national")
+
+
+@dataclass(frozen=True)
+class MissionCounts:
+    missions: int
+    real: int
+    cooperative: int
+    notional: int
+    cancelled: int
+
+    @property
+    def cooperative_share(self) -> float:
+        return self.cooperative / self.real if self.real else 0.0
+
+
+def mission_counts(missions: pd.DataFrame) -> MissionCounts:
+    return MissionCounts(
+        missions=len(missions),
+        real=int(is_real(missions).sum()),
+        cooperative=int(is_cooperative(missions).sum()),
+        notional=int((missions["status"] == "notional").sum()),
+        cancelled=int((missions["status"] == "cancelled").sum()),
+    )
+
+
+def led_by(missions: pd.DataFrame) -> pd.Series:
+    """Missions per lead agency, most first."""
+    return missions["lead_agency_id"].dropna().value_counts()
+
+
+def took_part(participants: pd.DataFrame) -> pd.Series:
+    """Distinct missions per agency, any role, most first."""
+    return participants.drop_duplicates(["agency_id", "mission_id"])["agency_id"].value_counts()
+
 
 @dataclass(frozen=True)
 class HeadlineFigures:
-    missions: int
-    real_missions: int
-    notional_missions: int
-    cooperative_missions: int
+    counts: MissionCounts
     agencies: int
     countries: int
     destinations: int
@@ -23,23 +82,20 @@ class HeadlineFigures:
     last_planned_year: int
 
     @property
-    def cooperative_share(self) -> float:
-        """Share of real missions with at least one partner from another country."""
-        return self.cooperative_missions / self.real_missions if self.real_missions else 0.0
+    def missions(self) -> int:
+        return self.counts.missions
 
 
-def headline_figures(missions: pd.DataFrame, agencies: pd.DataFrame, destinations: pd.DataFrame) -> HeadlineFigures:
-    real = missions[missions["status"].isin(REAL_STATUSES)]
-    cooperative = real[real["cooperation_mode_id"] != "national"]
-    countries = agencies.loc[agencies["country"] != "INT", "country"].nunique()
-    years = real["launch_year"].dropna()
+def headline_figures(
+    missions: pd.DataFrame, participants: pd.DataFrame, agencies: pd.DataFrame, destinations: pd.DataFrame
+) -> HeadlineFigures:
+    """The figures of Home's header, for the missions in view (they follow the sidebar filters)."""
+    involved = agencies[agencies["agency_id"].isin(set(participants["agency_id"]))]
+    years = missions.loc[is_real(missions), "launch_year"].dropna()
     return HeadlineFigures(
-        missions=len(missions),
-        real_missions=len(real),
-        notional_missions=int((missions["status"] == "notional").sum()),
-        cooperative_missions=len(cooperative),
-        agencies=len(agencies),
-        countries=int(countries),
+        counts=mission_counts(missions),
+        agencies=len(involved),
+        countries=int(involved.loc[involved["country"] != "INT", "country"].nunique()),
         destinations=int(destinations["in_table_7_1"].sum()),
         context_destinations=int((~destinations["in_table_7_1"]).sum()),
         first_launch_year=int(years.min()) if len(years) else 0,
@@ -47,20 +103,19 @@ def headline_figures(missions: pd.DataFrame, agencies: pd.DataFrame, destination
     )
 
 
-def missions_by_destination(missions: pd.DataFrame, destinations: pd.DataFrame) -> pd.DataFrame:
-    """One row per destination: how many missions, how many cooperative, how many notional."""
-    real = missions["status"].isin(REAL_STATUSES)
+def destination_counts(missions: pd.DataFrame, destinations: pd.DataFrame) -> pd.DataFrame:
+    """One row per destination: missions, flown or committed, cooperative, notional."""
     counts = (
         missions.assign(
-            real=real,
-            cooperative=real & (missions["cooperation_mode_id"] != "national"),
+            missions=1,
+            real=is_real(missions),
+            cooperative=is_cooperative(missions),
             notional=missions["status"] == "notional",
         )
-        .groupby("destination_id")[["real", "cooperative", "notional"]]
+        .groupby("destination_id")[["missions", "real", "cooperative", "notional"]]
         .sum()
     )
     table = destinations.set_index("destination_id")[["name", "display_order", "in_table_7_1"]].join(counts)
-    table = table.fillna({"real": 0, "cooperative": 0, "notional": 0})
-    for col in ("real", "cooperative", "notional"):
-        table[col] = table[col].astype(int)
+    for column in ("missions", "real", "cooperative", "notional"):
+        table[column] = table[column].fillna(0).astype(int)
     return table.sort_values("display_order").reset_index()

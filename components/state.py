@@ -1,92 +1,212 @@
-"""Connect the one ``FilterState`` to the Streamlit session, the sidebar and the URL.
+"""The bound widgets' state, the resolver of effective choices, and the link notices.
 
-Rules, in order, on every run (``app.py`` calls ``sync_state`` before the page runs):
+Every widget that changes a view is bound to the URL by Streamlit itself
+(``key=<param>, bind="query-params"``), so this module writes no URL by hand. It does three
+things:
 
-1. A URL that carries parameters we did not write ourselves is the truth: a pasted link,
-   the browser's back button, or an ``st.page_link(..., query_params=...)``.
-2. Otherwise the session is the truth. Streamlit's page menu clears the query string when
-   moving between pages; the session keeps the filters and they are written back.
-3. The state is then written to the URL, so the address bar always holds the current view.
+- ``ViewChoices`` and ``resolve``: the one place that decides what each page choice can be
+  and what it is when the link does not say (focus, compare — never equal to focus —,
+  profile, table, scope, among, as of, colourings, tab). Widgets, pages and charts all read
+  the resolved state, so no two of them pick their own default.
+- ``arrive``: a link in an older or non-canonical form (ids, comma lists, ``from``/``to``,
+  unknown or unshowable values) is rewritten once into the canonical form with
+  ``st.switch_page(page, query_params=...)``, which seeds every bound widget from the URL.
+  What was dropped is remembered and named in a notice.
+- ``current_state``: the pure ``FilterState`` read from the bound widget values.
 """
 
 from __future__ import annotations
 
+import weakref
 from collections.abc import Mapping
+from dataclasses import dataclass, field, replace
+from datetime import date
 
 import streamlit as st
 
 from components.data import Dataset
-from components.filters import (
-    MODE_CHOICES,
-    SESSION_KEY,
-    WRITTEN_KEY,
-    YEAR_MAX,
-    YEAR_MIN,
-    FilterState,
-    Vocabulary,
-    parse_query_params,
-)
-from components.schema import MISSION_STATUSES
+from components.filters import PARAM_OF_FIELD as PARAMS_BY_FIELD
+from components.filters import PARAMS, YEAR_MAX, YEAR_MIN, FilterState, parse_query_params, to_query_params
 from components.ui import md
+from components.vocabulary import AGENCY_TABS, ALL, Vocabulary
 
-WIDGET_KEYS = {
-    "destinations": "filter_destinations",
-    "agencies": "filter_agencies",
-    "statuses": "filter_statuses",
-    "modes": "filter_modes",
-    "years": "filter_years",
-}
-NOTICE_KEY = "h2061_url_notices"
+NOTICE_KEY = "h2061_link_notices"
+REWRITTEN_KEY = "h2061_link_rewritten"
 
 
-def _current_params() -> dict[str, str]:
-    return {key: st.query_params.get(key, "") for key in st.query_params}
+@dataclass(frozen=True)
+class ViewChoices:
+    """What each page choice can show, with its labels, in display order; the first is the default
+    unless ``defaults`` says otherwise. Built once per dataset."""
+
+    vocabulary: Vocabulary
+    options: Mapping[str, Mapping[str, str]]
+    defaults: Mapping[str, str] = field(default_factory=dict)
+    today: date = field(default_factory=date.today)
+
+    @classmethod
+    def from_dataset(cls, dataset: Dataset, today: date | None = None) -> ViewChoices:
+        vocabulary = Vocabulary.from_dataset(dataset)
+        table_destinations = {d: vocabulary.destinations[d] for d in vocabulary.table_destinations}
+        involved: set[str] = set()
+        if "mission_participants" in dataset.tables:
+            involved = set(dataset.mission_participants["agency_id"])
+        profiles = {a: label for a, label in vocabulary.agencies.items() if a in involved}
+        with_members = set(dataset.memberships["group_id"]) if "memberships" in dataset.tables else set()
+        circles = {g: label for g, label in vocabulary.circles.items() if g == ALL or g in with_members}
+        options: dict[str, Mapping[str, str]] = {
+            "pillar": vocabulary.pillars,
+            "focus": table_destinations,
+            "compare": table_destinations,  # minus the focus: see ``options_for``
+            "pick": table_destinations,
+            "dcolour": vocabulary.colourings,
+            "colour": vocabulary.colourings,
+            "breakdown": vocabulary.breakdowns,
+            "cell_mode": vocabulary.modes,
+            "cell_destination": vocabulary.destinations,
+            "tab": AGENCY_TABS,
+            "profile": profiles,
+            "scope": vocabulary.scopes,
+            "among": circles,
+            "table": vocabulary.tables,
+        }
+        defaults = {"profile": "esa"} if "esa" in profiles else {}
+        return cls(vocabulary, options, defaults, today or date.today())
+
+    def options_for(self, param: str, state: FilterState | None = None) -> dict[str, str]:
+        options = dict(self.options[param])
+        if param == "compare" and state is not None:
+            options.pop(self.effective(state, "focus"), None)
+        return options
+
+    def default(self, param: str, state: FilterState | None = None) -> str | None:
+        options = self.options_for(param, state)
+        wanted = self.defaults.get(param)
+        if wanted in options:
+            return wanted
+        return next(iter(options), None)
+
+    def effective(self, state: FilterState, param: str) -> str | None:
+        value = getattr(state, PARAMS[param].field)
+        options = self.options_for(param, state)
+        return value if value in options else self.default(param, state)
+
+    @property
+    def latest_year(self) -> int:
+        return min(YEAR_MAX, self.today.year)
 
 
-def _load_widgets(state: FilterState) -> None:
-    st.session_state[WIDGET_KEYS["destinations"]] = list(state.destinations)
-    st.session_state[WIDGET_KEYS["agencies"]] = list(state.agencies)
-    st.session_state[WIDGET_KEYS["statuses"]] = list(state.statuses)
-    st.session_state[WIDGET_KEYS["modes"]] = list(state.modes)
-    st.session_state[WIDGET_KEYS["years"]] = (state.year_from, state.year_to)
+@dataclass(frozen=True)
+class Resolution:
+    state: FilterState  # every choice filled in: what pages, widgets and charts show
+    kept: FilterState  # what the link asked for that the views can show (defaults left out)
+    notices: list[str]
 
 
-def sync_state(dataset: Dataset) -> FilterState:
-    """Decide between URL and session, remember notices, and return the state to render."""
-    params = _current_params()
-    written = st.session_state.get(WRITTEN_KEY)
-    if SESSION_KEY not in st.session_state or (params and params != written):
-        state, notices = parse_query_params(params, Vocabulary.from_dataset(dataset))
-        st.session_state[SESSION_KEY] = state
-        st.session_state[NOTICE_KEY] = notices
-        _load_widgets(state)
-    else:
-        st.session_state[NOTICE_KEY] = []
-    return st.session_state[SESSION_KEY]
+def resolve(state: FilterState, choices: ViewChoices) -> Resolution:
+    """Effective choices for a state, and a notice for each value a view cannot show."""
+    notices: list[str] = []
+    kept = state
+    vocabulary = choices.vocabulary
+    for param in ("pillar", "focus", "compare", "pick", "dcolour", "colour", "breakdown", "tab", "profile", "table"):
+        attr = PARAMS[param].field
+        value = getattr(kept, attr)
+        if value is None:
+            continue
+        options = choices.options_for(param, kept)
+        if value not in options:
+            label = vocabulary.label(PARAMS[param].vocabulary, value)
+            fallback = options.get(choices.default(param, kept), "the default")
+            notices.append(f"{param} '{label}' ({_why_not(param, value, choices)}; showing {fallback})")
+            kept = replace(kept, **{attr: None})
+        elif value == choices.default(param, kept):
+            kept = replace(kept, **{attr: None})
+    for param in ("scope", "among", "cell_mode", "cell_destination"):
+        attr = PARAMS[param].field
+        value = getattr(kept, attr)
+        if value is not None and value not in choices.options[param]:
+            label = vocabulary.label(PARAMS[param].vocabulary, value)
+            notices.append(f"{param} '{label}' (nothing to show for it)")
+        if value is not None and (value == ALL or value not in choices.options[param]):
+            kept = replace(kept, **{attr: None})
+    if kept.as_of is not None and not (YEAR_MIN <= kept.as_of <= choices.latest_year):
+        notices.append(f"asof {kept.as_of} (the matrix reads the record up to {choices.latest_year})")
+        kept = replace(kept, as_of=None)
+    elif kept.as_of == choices.latest_year:
+        kept = replace(kept, as_of=None)
+    effective = replace(
+        kept,
+        **{
+            PARAMS[p].field: choices.effective(kept, p)
+            for p in ("pillar", "focus", "pick", "dcolour", "colour", "breakdown", "tab", "profile", "table")
+        },
+    )
+    effective = replace(
+        effective,
+        compare=choices.effective(effective, "compare"),
+        as_of=kept.as_of or choices.latest_year,
+        cell_mode=kept.cell_mode or choices.default("cell_mode"),
+        cell_destination=kept.cell_destination or choices.default("cell_destination"),
+    )
+    return Resolution(effective, kept, notices)
 
 
-def current_state() -> FilterState:
-    """The state of this run; pages call this."""
-    return st.session_state.get(SESSION_KEY, FilterState())
+def _why_not(param: str, value: str, choices: ViewChoices) -> str:
+    if param in ("focus", "compare", "pick") and value in choices.vocabulary.destinations:
+        if param == "compare" and value in choices.options["compare"]:
+            return "it is the destination in focus"
+        return "not a Table 7.1 destination"
+    if param == "profile" and value in choices.vocabulary.agencies:
+        return "no mission in the data involves it"
+    return "not available here"
 
 
-def update_state(**changes: object) -> FilterState:
-    """Change page selections (pillar, focus, …) and mirror them in the URL at once."""
-    state = current_state().with_changes(**changes)
-    st.session_state[SESSION_KEY] = state
-    write_url(state)
-    return state
+_CHOICES: dict[tuple[int, date], ViewChoices] = {}
 
 
-def write_url(state: FilterState) -> None:
-    params = state.to_query_params()
-    if params != _current_params():
-        st.query_params.from_dict(params)
-    st.session_state[WRITTEN_KEY] = params
+def view_choices(dataset: Dataset, today: date | None = None) -> ViewChoices:
+    """The choices of a dataset, built once per dataset object (and forgotten with it)."""
+    key = (id(dataset), today or date.today())
+    if key not in _CHOICES:
+        _CHOICES[key] = ViewChoices.from_dataset(dataset, key[1])
+        weakref.finalize(dataset, _CHOICES.pop, key, None)
+    return _CHOICES[key]
+
+
+def _url_params() -> dict[str, list[str]]:
+    return {key: st.query_params.get_all(key) for key in st.query_params}
+
+
+def _normalised(params: Mapping[str, str | list[str]]) -> dict[str, list[str]]:
+    return {k: [v] if isinstance(v, str) else list(v) for k, v in params.items()}
+
+
+def arrive(page: st.navigation, dataset: Dataset) -> None:  # type: ignore[valid-type]
+    """Rewrite a link that is not in canonical form, once, so every bound widget seeds from it.
+
+    Called by ``app.py`` before any widget is drawn. A canonical link (what the widgets write
+    themselves) passes untouched; anything else is parsed, resolved and reopened through
+    ``st.switch_page`` with the canonical query string. Notices survive the switch."""
+    raw = _url_params()
+    if not raw:
+        return
+    choices = view_choices(dataset)
+    parsed, notices = parse_query_params(raw, choices.vocabulary)
+    resolution = resolve(parsed, choices)
+    canonical = to_query_params(resolution.kept, choices.vocabulary)
+    if _normalised(canonical) == raw:
+        return
+    signature = repr(sorted(raw.items()))
+    if st.session_state.get(REWRITTEN_KEY) == signature:
+        return  # already rewritten once: never loop
+    st.session_state[REWRITTEN_KEY] = signature
+    st.session_state[NOTICE_KEY] = notices + resolution.notices
+    st.switch_page(page, query_params=canonical)
 
 
 def show_url_notices() -> None:
-    notices = st.session_state.get(NOTICE_KEY) or []
+    """Name what a link asked for that could not be shown (once, on arrival)."""
+    notices = st.session_state.pop(NOTICE_KEY, None) or []
     if notices:
         st.warning(
             "Part of this link was ignored: " + "; ".join(md(n) for n in notices) + ". The rest of the view is shown.",
@@ -94,153 +214,46 @@ def show_url_notices() -> None:
         )
 
 
-def _reset_filters() -> None:
-    state = current_state().cleared_filters()
-    st.session_state[SESSION_KEY] = state
-    _load_widgets(state)
+def read_state(choices: ViewChoices) -> FilterState:
+    """The state as the bound widgets hold it; widgets not drawn yet in this run fall back to the URL."""
+    url_state, _ = parse_query_params(_url_params(), choices.vocabulary)
+    values: dict[str, object] = {}
+    for key, spec in PARAMS.items():
+        if key not in st.session_state:
+            continue
+        value = st.session_state[key]
+        if spec.kind == "list":
+            values[spec.field] = tuple(value or ())
+        elif spec.kind == "years":
+            values["year_from"], values["year_to"] = (int(v) for v in value)
+        elif spec.kind == "choice":
+            values[spec.field] = _TAB_IDS.get(value, value) if key == "tab" else value
+        elif spec.kind == "year":
+            values[spec.field] = None if value is None else int(value)
+        elif spec.kind == "text":
+            values[spec.field] = " ".join(str(value or "").split()) or None
+        elif spec.kind == "flag":
+            values[spec.field] = bool(value)
+    return replace(url_state, **values)
 
 
-def filter_sidebar(dataset: Dataset) -> FilterState:
-    """The sidebar filters. Returns the state built from the widgets and writes it to the URL."""
-    state = current_state()
-    vocabulary = Vocabulary.from_dataset(dataset)
-    names = option_names(dataset)
-    st.markdown("**Filters**")
-    destinations = st.multiselect(
-        "Destinations",
-        options=vocabulary.destinations,
-        format_func=lambda v: names["destinations"].get(v, v),
-        key=WIDGET_KEYS["destinations"],
-        placeholder="All destinations",
-    )
-    agencies = st.multiselect(
-        "Agencies (any role)",
-        options=sorted(vocabulary.agencies, key=lambda v: names["agencies"].get(v, v).casefold()),
-        format_func=lambda v: names["agencies"].get(v, v),
-        key=WIDGET_KEYS["agencies"],
-        placeholder="All agencies",
-    )
-    statuses = st.multiselect(
-        "Status",
-        options=MISSION_STATUSES,
-        format_func=str.capitalize,
-        key=WIDGET_KEYS["statuses"],
-        placeholder="All statuses",
-    )
-    modes = st.multiselect(
-        "Cooperation mode",
-        options=MODE_CHOICES,
-        format_func=lambda v: names["modes"].get(v, v),
-        key=WIDGET_KEYS["modes"],
-        placeholder="All modes, national included",
-    )
-    year_from, year_to = st.slider(
-        "Launch year (or notional window)",
-        min_value=YEAR_MIN,
-        max_value=YEAR_MAX,
-        key=WIDGET_KEYS["years"],
-        help="Missions launched in this range; notional Horizon 2061 missions count from the opening of their window.",
-    )
-    state = state.with_changes(
-        destinations=tuple(destinations),
-        agencies=tuple(agencies),
-        statuses=tuple(statuses),
-        modes=tuple(modes),
-        year_from=int(year_from),
-        year_to=int(year_to),
-    )
-    st.session_state[SESSION_KEY] = state
-    st.button(
-        "Reset filters",
-        icon=":material/filter_alt_off:",
-        on_click=_reset_filters,
-        disabled=not state.is_filtered,
-        width="stretch",
-    )
-    write_url(state)
-    return state
+_TAB_IDS = {label: tab_id for tab_id, label in AGENCY_TABS.items()}
 
 
-def option_names(dataset: Dataset) -> dict[str, Mapping[str, str]]:
-    """Display names for ids, for widgets, notices and captions."""
-    names: dict[str, Mapping[str, str]] = {"destinations": {}, "agencies": {}, "modes": {}}
-    if "destinations" in dataset.tables:
-        names["destinations"] = dict(
-            zip(dataset.destinations["destination_id"], dataset.destinations["name"], strict=True)
-        )
-    if "agencies" in dataset.tables:
-        names["agencies"] = dict(zip(dataset.agencies["agency_id"], dataset.agencies["short_name"], strict=True))
-    modes = {"national": "National (no foreign partner)"}
-    if "cooperation_modes" in dataset.tables:
-        modes.update(zip(dataset.cooperation_modes["mode_id"], dataset.cooperation_modes["name"], strict=True))
-    names["modes"] = modes
-    names["statuses"] = {s: s.capitalize() for s in MISSION_STATUSES}
-    return names
+def current_state(dataset: Dataset | None = None) -> FilterState:
+    """The resolved state of this run: what every page, widget and chart shows."""
+    from components.data import get_dataset
+
+    choices = view_choices(dataset or get_dataset())
+    return resolve(read_state(choices), choices).state
 
 
-def step_control(field_name: str, options: tuple[str, ...], labels: Mapping[str, str], *, label: str) -> str:
-    """Previous / next buttons plus direct jumps for a step kept in the state (and the URL)."""
-    current = getattr(current_state(), field_name) or options[0]
-    if current not in options:
-        current = options[0]
-    index = options.index(current)
-    previous_col, jump_col, next_col = st.columns([1.2, 6, 1.2], vertical_alignment="center")
-    previous_col.button(
-        "Previous",
-        icon=":material/arrow_back:",
-        disabled=index == 0,
-        on_click=update_state,
-        kwargs={field_name: options[max(index - 1, 0)]},
-        key=f"{field_name}_previous",
-        shortcut="left",
-        help="Previous step (← key)",
-        width="stretch",
-    )
-    next_col.button(
-        "Next",
-        icon=":material/arrow_forward:",
-        icon_position="right",
-        disabled=index == len(options) - 1,
-        on_click=update_state,
-        kwargs={field_name: options[min(index + 1, len(options) - 1)]},
-        key=f"{field_name}_next",
-        shortcut="right",
-        help="Next step (→ key)",
-        width="stretch",
-    )
-    with jump_col:
-        chosen = st.segmented_control(
-            label,
-            options=options,
-            format_func=lambda o: labels.get(o, o),
-            default=current,
-            label_visibility="collapsed",
-            key=f"{field_name}_jump_{current}",
-        )
-    if chosen and chosen != current:
-        update_state(**{field_name: chosen})
-        st.rerun()
-    if getattr(current_state(), field_name) != current:
-        update_state(**{field_name: current})
-    return current
+def link_params(state: FilterState, choices: ViewChoices, *, keep: tuple[str, ...] = (), **changes: object) -> dict:
+    """Canonical query parameters for a link to another page: the sidebar filters, the page
+    choices named in ``keep`` or changed here, defaults left out (so the link opens as is)."""
+    from components.filters import SIDEBAR_PARAMS
 
-
-def state_select(label: str, field_name: str, options: list[str], format_func, *, fallback: str, **kwargs) -> str:
-    """A selectbox bound to one field of the state (and so to the URL).
-
-    The widget key includes the current value, so a link that changes the field re-creates
-    the widget with the right selection instead of keeping a stale one.
-    """
-    current = getattr(current_state(), field_name)
-    value = current if current in options else fallback
-    chosen = st.selectbox(
-        label,
-        options=options,
-        index=options.index(value),
-        format_func=format_func,
-        key=f"{field_name}_select_{value}",
-        **kwargs,
-    )
-    if chosen != value:  # the fallback is implied, so it stays out of the URL until chosen
-        update_state(**{field_name: chosen})
-    return chosen
+    wanted = replace(state, **changes)
+    kept = resolve(wanted, choices).kept
+    fields = {PARAMS_BY_FIELD[name] for name in changes} | set(keep)
+    return to_query_params(kept, choices.vocabulary, only=(*SIDEBAR_PARAMS, *fields))

@@ -9,6 +9,7 @@ import streamlit as st
 
 from components.data import current_data_dir
 from components.schema import TABLES, Col, TableSpec
+from components.vocabulary import STATUS_LABELS, Vocabulary, status_label
 
 LONG_TEXT = {
     "summary",
@@ -80,10 +81,48 @@ def search_rows(frame: pd.DataFrame, query: str) -> pd.DataFrame:
     return frame[hit]
 
 
+NAMED_COLUMNS = {  # id column → (column shown instead, vocabulary kind)
+    "destination_id": ("destination", "destinations"),
+    "lead_agency_id": ("lead", "agencies"),
+    "agency_id": ("agency", "agencies"),
+    "cooperation_mode_id": ("cooperation_mode", "modes"),
+    "mode_id": ("cooperation_mode", "modes"),
+    "operator_agency_id": ("operator", "agencies"),
+    "provider_agency_id": ("provider", "agencies"),
+    "recipient_agency_id": ("recipient", "agencies"),
+    "group_id": ("group", "groups"),
+}
+
+
+NAMED_COLUMN_NAMES = {name for name, _ in NAMED_COLUMNS.values()}
+
+
+def name_columns_config() -> dict[str, object]:
+    return {name: st.column_config.TextColumn(name.replace("_", " ").capitalize()) for name in NAMED_COLUMN_NAMES}
+
+
+def with_names(frame: pd.DataFrame, vocabulary: Vocabulary) -> pd.DataFrame:
+    """The frame with a name column beside each id column and statuses in words, for display."""
+    named = frame.copy()
+    for id_column, (name_column, kind) in NAMED_COLUMNS.items():
+        if id_column in named.columns and name_column not in named.columns:
+            labels = vocabulary.labels(kind)
+            named[name_column] = named[id_column].map(lambda v, labels=labels: labels.get(v, v) if pd.notna(v) else v)
+    if "status" in named.columns and named["status"].isin(list(STATUS_LABELS)).all():
+        named["status"] = named["status"].map(status_label)
+    return named
+
+
+def blank_missing(frame: pd.DataFrame) -> pd.DataFrame:
+    """Empty cells stay empty on screen (Streamlit prints missing text as "None")."""
+    text_columns = [c for c in frame.columns if frame[c].dtype == object or str(frame[c].dtype).startswith("string")]
+    return frame.assign(**{c: frame[c].astype("string").fillna("") for c in text_columns})
+
+
 def show_frame(frame: pd.DataFrame, columns: tuple[str, ...], **kwargs) -> None:
     """A read-only table with the house column formats, for derived frames in pages."""
     st.dataframe(
-        frame,
+        blank_missing(frame),
         hide_index=True,
         column_order=columns,
         column_config=column_config_for_frame(frame),

@@ -48,10 +48,12 @@ def dataset_status(dataset: Dataset) -> None:
     )
 
 
-def render_chart(chart_id: str, ctx, *, key: str | None = None, on_select: str = "ignore", **select_kwargs):
+def render_chart(chart_id: str, ctx, *, key: str | None = None, on_select="ignore", **select_kwargs):
     """Draw a registered chart with its one-sentence summary; say so when filters leave nothing.
 
-    Returns the selection event when ``on_select="rerun"``, else None.
+    ``on_select`` may be a callback: the chart's key is ``chart_<id>`` (or ``key``), so the
+    callback reads the selection from ``st.session_state``. Drawn with ``theme=None`` so
+    the app's own projector template is what is seen, on screen and in exports alike.
     """
     from components.charts import CHARTS_BY_ID, build
 
@@ -85,8 +87,9 @@ def render_chart(chart_id: str, ctx, *, key: str | None = None, on_select: str =
         figure,
         key=key or f"chart_{chart_id}",
         on_select=on_select,
+        theme=None,
         config={"displaylogo": False, "toImageButtonOptions": {"filename": chart_id, "scale": 2}},
         **select_kwargs,
     )
     st.caption(md(summary))
-    return event if on_select == "rerun" else None
+    return None if on_select == "ignore" else event

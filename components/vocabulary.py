@@ -28,6 +28,14 @@ STATUS_LABELS: dict[str, str] = {status: status.capitalize() for status in MISSI
 COLOURINGS: dict[str, str] = {"status": "Status", "lead_agency": "Lead agency", "mode": "Cooperation mode"}
 BREAKDOWNS: dict[str, str] = {"agency": "Agency", "era": "Era", "status": "Status"}
 PILLAR_STEPS = ("science", "missions", "technologies", "infrastructures")
+AGENCY_TABS: dict[str, str] = {
+    "participation": "Participation",
+    "partnerships": "Partnerships",
+    "profile": "Agency profile",
+    "autonomy": "Autonomy matrix",
+    "map": "World map",
+}
+ALL = "all"  # "no restriction" for the autonomy matrix's destination and group
 ALL_DESTINATIONS = "All destinations"
 ALL_AGENCIES = "All agencies"
 
@@ -82,6 +90,9 @@ class Vocabulary:
     groups: Mapping[str, str] = field(default_factory=dict)
     colourings: Mapping[str, str] = field(default_factory=lambda: dict(COLOURINGS))
     breakdowns: Mapping[str, str] = field(default_factory=lambda: dict(BREAKDOWNS))
+    agency_tabs: Mapping[str, str] = field(default_factory=lambda: dict(AGENCY_TABS))
+    scopes: Mapping[str, str] = field(default_factory=lambda: {ALL: ALL_DESTINATIONS})
+    circles: Mapping[str, str] = field(default_factory=lambda: {ALL: ALL_AGENCIES})
 
     @classmethod
     def from_dataset(cls, dataset: Dataset) -> Vocabulary:
@@ -89,6 +100,7 @@ class Vocabulary:
         values: dict[str, object] = {}
         if "destinations" in tables:
             values["destinations"] = destination_labels(dataset.destinations)
+            values["scopes"] = {ALL: ALL_DESTINATIONS, **values["destinations"]}
             ordered = dataset.destinations.sort_values("display_order")
             values["table_destinations"] = tuple(ordered.loc[ordered["in_table_7_1"], "destination_id"])
         if "agencies" in tables:
@@ -101,6 +113,7 @@ class Vocabulary:
             values["pillars"] = dict(zip(ordered["pillar_id"], ordered["name"], strict=True))
         if "groups" in tables:
             values["groups"] = dict(zip(dataset.groups["group_id"], dataset.groups["short_name"], strict=True))
+            values["circles"] = {ALL: ALL_AGENCIES, **{g: f"Members of {n}" for g, n in values["groups"].items()}}
         return cls(**values)
 
     def labels(self, kind: str) -> Mapping[str, str]:

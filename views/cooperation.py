@@ -6,12 +6,15 @@ import streamlit as st
 from components.charts import ChartContext
 from components.data import get_dataset
 from components.filters import narrow
-from components.state import current_state
-from components.tables import column_config_for_frame, show_frame
+from components.state import current_state, view_choices
+from components.tables import column_config_for_frame, show_frame, with_names
 from components.ui import md, render_chart, tables_ready
+from components.widgets import choice_buttons, choice_select, set_choice
 
 dataset = get_dataset()
-state = current_state()
+choices = view_choices(dataset)
+vocabulary = choices.vocabulary
+state = current_state(dataset)
 st.title("Cooperation")
 st.markdown(
     "The chapter lists six practical modes of cooperation in rough order of complexity and integration, from "
@@ -46,51 +49,52 @@ for mode in dataset.cooperation_modes.sort_values("rank").itertuples():
 
 st.subheader("Where each mode was used")
 st.caption("Click a square to list its missions, or choose a cell below.")
-event = render_chart("cooperation_mode_destination", ctx, on_select="rerun", selection_mode="points")
-mode_names = {
-    "national": "National (no foreign partner)",
-    **dict(zip(dataset.cooperation_modes["mode_id"], dataset.cooperation_modes["name"], strict=True)),
-}
-destination_names = dataset.destinations.set_index("destination_id")["name"]
-points = event.selection.points if event and event.selection else []
-if points and points != st.session_state.get("mode_cell_last"):
-    mode_id, destination_id = points[0]["customdata"][:2]
-    st.session_state["cell_mode"], st.session_state["cell_destination"] = mode_id, destination_id
-st.session_state["mode_cell_last"] = points
+
+
+def _open_clicked_cell() -> None:
+    points = st.session_state["chart_cooperation_mode_destination"].selection.points
+    if points:
+        mode_id, destination_id = points[0]["customdata"][:2]
+        set_choice("cell_mode", mode_id)
+        set_choice("cell_destination", destination_id)
+
+
+render_chart("cooperation_mode_destination", ctx, on_select=_open_clicked_cell, selection_mode="points")
 cell_mode_col, cell_destination_col = st.columns(2)
-cell_mode = cell_mode_col.selectbox("Mode", options=list(mode_names), format_func=mode_names.get, key="cell_mode")
-cell_destination = cell_destination_col.selectbox(
-    "Destination", options=list(destination_names.index), format_func=destination_names.get, key="cell_destination"
-)
-cell = narrow(ctx.filtered, modes=(cell_mode,), destinations=(cell_destination,)).missions
+with cell_mode_col:
+    choice_select("Mode", "cell_mode", choices, state)
+with cell_destination_col:
+    choice_select("Destination", "cell_destination", choices, state)
+state = current_state(dataset)
+cell = narrow(ctx.filtered, modes=(state.cell_mode,), destinations=(state.cell_destination,)).missions
+mode_name = vocabulary.label("modes", state.cell_mode)
+destination_name = vocabulary.label("destinations", state.cell_destination)
 if cell.empty:
     st.info(
-        f"No mission shown used {mode_names[cell_mode].lower()} at {destination_names[cell_destination]}.",
+        f"No mission shown used {md(mode_name[0].lower() + mode_name[1:])} at {md(destination_name)}.",
         icon=":material/search_off:",
     )
 else:
-    agency_names = dataset.agencies.set_index("agency_id")["short_name"]
-    shown = cell.assign(lead=cell["lead_agency_id"].map(agency_names)).sort_values("launch_year")
+    shown = with_names(cell, vocabulary).sort_values("launch_year")
     show_frame(shown, ("name", "launch_year", "status", "lead", "mission_type", "note", "source"))
 
 st.subheader("By agency, era and status")
-breakdown = (
-    st.segmented_control(
-        "Break down by",
-        options=["agency", "era", "status"],
-        format_func=str.capitalize,
-        default="agency",
-        key="cooperation_breakdown",
-    )
-    or "agency"
-)
-render_chart(f"cooperation_by_{breakdown}", ctx)
+choice_buttons("Break down by", "breakdown", choices, state)
+state = current_state(dataset)
+render_chart(f"cooperation_by_{state.breakdown}", ChartContext(dataset, state))
 
 st.subheader("Recommended vs practised")
 st.markdown(
     "For each Table 7.1 destination: the modes the chapter recommends beside the modes its missions (flown or "
     "committed) actually used. **Vermillion squares are gaps**: recommended, but no mission shown has used them yet."
 )
+if state.modes:
+    st.info(
+        "The cooperation-mode filter is not applied here: a gap means no mission of any mode used it, so "
+        "this chart compares against all modes. Selected in the sidebar: "
+        f"{md(vocabulary.names('modes', state.modes))}.",
+        icon=":material/filter_alt_off:",
+    )
 if tables_ready(dataset, "destination_modes"):
     render_chart("cooperation_recommended_vs_practised", ctx)
 

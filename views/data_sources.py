@@ -3,10 +3,21 @@
 import streamlit as st
 
 from components.data import current_data_dir, get_dataset
-from components.schema import TABLES, TABLES_BY_NAME
-from components.state import state_select
-from components.tables import column_config, raw_csv, search_rows, unverified_mask
+from components.schema import TABLES_BY_NAME
+from components.state import current_state, view_choices
+from components.tables import (
+    NAMED_COLUMN_NAMES,
+    NAMED_COLUMNS,
+    blank_missing,
+    column_config,
+    name_columns_config,
+    raw_csv,
+    search_rows,
+    unverified_mask,
+    with_names,
+)
 from components.ui import md, tables_ready
+from components.widgets import choice_select, flag, search_box
 
 dataset = get_dataset()
 
@@ -28,33 +39,47 @@ if dataset.problems:
         for problem in dataset.problems.values():
             st.error(md(problem))
 
-labels = {spec.name: f"{spec.title} ({spec.file_name})" for spec in TABLES}
-chosen = state_select(
+choices = view_choices(dataset)
+chosen = choice_select(
     "Table",
     "table",
-    [spec.name for spec in TABLES],
-    labels.get,
-    fallback="missions",
+    choices,
+    current_state(dataset),
     help="Type to search the list. The chosen table is part of the link.",
 )
 spec = TABLES_BY_NAME[chosen]
+st.caption(md(spec.title))
 
 if tables_ready(dataset, spec.name):
     frame = dataset.table(spec.name)
-    query = st.text_input("Filter rows", placeholder="Type a name, id or source…", key="data_query", max_chars=100)
-    shown = search_rows(frame, query)
+    search_box("Filter rows", "rows", placeholder="Type a name, id or source…")
     flagged = unverified_mask(frame)
-    if flagged.any() and st.toggle(
-        f"Only the {int(flagged.sum())} rows marked unverified",
-        key=f"unverified_{spec.name}",
-        help="Facts taken from a secondary mention that could not be confirmed against a primary record.",
-    ):
+    if flagged.any():
+        flag(
+            f"Only the {int(flagged.sum())} rows marked unverified",
+            "unverified",
+            help="Facts taken from a secondary mention that could not be confirmed against a primary record.",
+        )
+    state = current_state(dataset)
+    shown = search_rows(frame, state.rows or "")
+    if state.unverified and flagged.any():
         shown = shown[unverified_mask(shown)]
     st.caption(f"{len(shown)} of {len(frame)} rows · {len(spec.columns)} columns · key: {', '.join(spec.key)}")
     if shown.empty:
         st.info("No row matches this filter.", icon=":material/search_off:")
     else:
-        st.dataframe(shown, hide_index=True, column_config=column_config(spec), width="stretch")
+        named = with_names(shown, choices.vocabulary)
+        order = [c for c in named.columns if c not in NAMED_COLUMN_NAMES or c in shown.columns]
+        for id_column, (name_column, _) in NAMED_COLUMNS.items():
+            if id_column in order and name_column in named.columns and name_column not in shown.columns:
+                order.insert(order.index(id_column) + 1, name_column)
+        st.dataframe(
+            blank_missing(named),
+            hide_index=True,
+            column_order=order,
+            column_config=column_config(spec) | name_columns_config(),
+            width="stretch",
+        )
     st.download_button(
         f"Download {spec.file_name}",
         data=raw_csv(spec),

@@ -7,8 +7,10 @@ from components.analysis import partner_missions, status_group, table_7_1
 from components.charts import ChartContext
 from components.data import get_dataset
 from components.filters import narrow
-from components.state import current_state, state_select, update_state
+from components.metrics import destination_counts
+from components.state import current_state, link_params, view_choices
 from components.ui import md, render_chart, tables_ready
+from components.widgets import choice_buttons, choice_select, set_choice
 
 dataset = get_dataset()
 st.title("Destinations")
@@ -25,9 +27,10 @@ st.info(
 if not tables_ready(dataset, "destinations", "destination_benefits", "destination_modes", "cooperation_modes"):
     st.stop()
 
-state = current_state()
-names = dataset.destinations.set_index("destination_id")["name"]
-table_ids = list(dataset.destinations.query("in_table_7_1").sort_values("display_order")["destination_id"])
+choices = view_choices(dataset)
+vocabulary = choices.vocabulary
+state = current_state(dataset)
+names = vocabulary.destinations
 rows = table_7_1(
     dataset.destinations,
     dataset.destination_benefits,
@@ -38,14 +41,22 @@ rows = table_7_1(
 if state.modes:
     st.caption("Showing the destinations for which a mode selected in the sidebar is recommended.")
 
+
+def _open_picked_row() -> None:
+    """A ticked row of Table 7.1 opens that destination below (through the bound picker)."""
+    picked = st.session_state["table_7_1"].selection.rows
+    if picked:
+        set_choice("focus", rows.iloc[picked[0]]["destination_id"])
+
+
 st.subheader("Table 7.1: scientific benefits and promising cooperation modes")
-st.caption("Hover a cell to read it in full; tick a row (or use the selector below) to open that destination.")
+st.caption("Tick a row (or use the selector below) to open that destination; every cell is also written out below.")
 if rows.empty:
     st.info(
         "No destination has the selected cooperation modes among its recommendations.", icon=":material/search_off:"
     )
 else:
-    event = st.dataframe(
+    st.dataframe(
         rows,
         hide_index=True,
         column_order=("destination", "benefits", "recommended_modes", "paragraph"),
@@ -55,19 +66,22 @@ else:
             "recommended_modes": st.column_config.ListColumn("Most promising modes", width="large"),
             "paragraph": st.column_config.TextColumn("Source", width="small"),
         },
-        on_select="rerun",
+        on_select=_open_picked_row,
         selection_mode="single-row",
         key="table_7_1",
         width="stretch",
+        row_height=64,
     )
-    picked = list(event.selection.rows) if event and event.selection else []
-    # Act on a new click only, so the selector below can still change the focus afterwards.
-    if picked and picked != st.session_state.get("table_7_1_last_pick"):
-        state = update_state(focus=rows.iloc[picked[0]]["destination_id"])
-    st.session_state["table_7_1_last_pick"] = picked
+    with st.expander("Read Table 7.1 in full", icon=":material/table_rows:"):
+        for row in rows.itertuples():
+            st.markdown(
+                f"**{md(row.destination)}** *(ch. 7 {md(row.paragraph)})*  \n"
+                f"*Benefits:* {'; '.join(md(b) for b in row.benefits)}  \n"
+                f"*Most promising modes:* {', '.join(md(m) for m in row.recommended_modes)}"
+            )
 
-focus = state_select("Destination to explore", "focus", table_ids, names.get, fallback=table_ids[0])
-state = current_state()
+focus = choice_select("Destination to explore", "focus", choices, state)
+state = current_state(dataset)
 
 destination = dataset.destinations.set_index("destination_id").loc[focus]
 ctx = ChartContext(dataset, state)
@@ -111,26 +125,17 @@ if tables_ready(dataset, "missions", "mission_participants", "agencies"):
         column.metric(group, int(counts.get(group, 0)), border=True)
     if state.is_filtered:
         st.caption("Counts follow the sidebar filters.")
-    color_by = (
-        st.segmented_control(
-            "Colour the timeline by",
-            options=["status", "lead_agency", "mode"],
-            format_func={"status": "Status", "lead_agency": "Lead agency", "mode": "Cooperation mode"}.get,
-            default="status",
-            key="destination_color_by",
-        )
-        or "status"
-    )
-    render_chart("destination_timeline", ChartContext(dataset, state, options={"color_by": color_by}))
+    choice_buttons("Colour the timeline by", "dcolour", choices, state)
+    state = current_state(dataset)
+    render_chart("destination_timeline", ChartContext(dataset, state))
 
     st.subheader("Heritage: who has been there")
     render_chart("destination_heritage", ctx)
     partners = partner_missions(dataset.missions, dataset.mission_participants, focus)
     if len(partners):
-        agency_names = dataset.agencies.set_index("agency_id")["short_name"]
         st.caption(
             "Also took part as partners (instruments, elements, launch or support): "
-            + ", ".join(f"{md(agency_names[a])} ({n})" for a, n in partners.head(15).items())
+            + ", ".join(f"{md(vocabulary.label('agencies', a))} ({n})" for a, n in partners.head(15).items())
         )
 
 if tables_ready(dataset, "groups"):
@@ -150,14 +155,14 @@ st.page_link(
     "views/cooperation.py",
     label=f"See how missions to {md(destination['name'])} cooperated",
     icon=":material/handshake:",
-    query_params=state.with_changes(destinations=(focus,)).to_query_params(),
+    query_params=link_params(state, choices, destinations=(focus,)),
 )
 
 st.divider()
 st.subheader("Compare two destinations")
-others = [d for d in table_ids if d != focus]
-compare = state_select("Compare with", "compare", others, names.get, fallback=others[0])
-state = current_state()
+compare = choice_select("Compare with", "compare", choices, state)
+state = current_state(dataset)
+per_destination = destination_counts(ctx.filtered.missions, dataset.destinations).set_index("destination_id")
 left, right = st.columns(2)
 for column, destination_id in ((left, focus), (right, compare)):
     with column.container(border=True):
@@ -165,11 +170,13 @@ for column, destination_id in ((left, focus), (right, compare)):
         benefits = dataset.destination_benefits.query("destination_id == @destination_id")
         modes = dataset.destination_modes.query("destination_id == @destination_id")["mode_id"]
         st.markdown(
-            f"{len(benefits)} benefits · recommended: " + ", ".join(md(ranks.loc[m, "short_name"]) for m in modes)
+            f"{len(benefits)} benefits · recommended: " + ", ".join(md(vocabulary.label("modes", m)) for m in modes)
         )
         if "missions" in dataset.tables:
-            missions = narrow(ctx.filtered, destinations=(destination_id,)).missions
-            cooperative = int((missions["cooperation_mode_id"] != "national").sum())
-            st.markdown(f"{len(missions)} missions, {cooperative} with foreign partners")
+            row = per_destination.loc[destination_id]
+            st.markdown(
+                f"{row['missions']} missions shown: {row['real']} flown or committed, {row['cooperative']} of them "
+                f"cooperative; {row['notional']} notional"
+            )
 if tables_ready(dataset, "missions", "mission_participants"):
     render_chart("destination_comparison", ChartContext(dataset, state))

@@ -4,9 +4,11 @@ import streamlit as st
 
 from components.charts import ChartContext
 from components.data import get_dataset
-from components.metrics import headline_figures, missions_by_destination
-from components.state import current_state
+from components.filters import describe
+from components.metrics import COOPERATIVE_DEFINITION, destination_counts, headline_figures
+from components.state import current_state, link_params, view_choices
 from components.ui import md, render_chart, tables_ready
+from components.widgets import choice_select, set_choice
 
 dataset = get_dataset()
 
@@ -18,27 +20,32 @@ st.markdown(
     "(ch. 7 §7.2, §7.5)."
 )
 
-if tables_ready(dataset, "missions", "agencies", "destinations"):
-    figures = headline_figures(dataset.missions, dataset.agencies, dataset.destinations)
+choices = view_choices(dataset)
+vocabulary = choices.vocabulary
+state = current_state(dataset)
+if tables_ready(dataset, "missions", "mission_participants", "agencies", "destinations"):
+    ctx = ChartContext(dataset, state)
+    figures = headline_figures(ctx.filtered.missions, ctx.filtered.participants, dataset.agencies, dataset.destinations)
+    counts = figures.counts
     col_missions, col_agencies, col_share, col_destinations = st.columns(4)
     col_missions.metric(
         "Missions",
-        f"{figures.missions}",
-        help=f"{figures.real_missions} flown or committed ({figures.first_launch_year}–{figures.last_planned_year}) "
-        f"and {figures.notional_missions} notional Horizon 2061 concepts for 2041–2061.",
+        f"{counts.missions}",
+        help=f"{counts.real} flown or committed ({figures.first_launch_year}–{figures.last_planned_year}), "
+        f"{counts.notional} notional Horizon 2061 concepts for 2041–2061 and {counts.cancelled} cancelled.",
         border=True,
     )
     col_agencies.metric(
         "Agencies and partners",
         f"{figures.agencies}",
-        help=f"Space agencies, intergovernmental bodies, institutes and companies from {figures.countries} countries.",
+        help=f"Space agencies, intergovernmental bodies, institutes and companies from {figures.countries} "
+        "countries that took part in the missions shown.",
         border=True,
     )
     col_share.metric(
         "Cooperative missions",
-        f"{figures.cooperative_share:.0%}",
-        help=f"{figures.cooperative_missions} of the {figures.real_missions} flown or committed missions had at least "
-        "one partner from another country (notional concepts excluded).",
+        f"{counts.cooperative_share:.0%}",
+        help=f"{counts.cooperative} of the {counts.real} flown or committed missions shown. {COOPERATIVE_DEFINITION}",
         border=True,
     )
     col_destinations.metric(
@@ -48,52 +55,48 @@ if tables_ready(dataset, "missions", "agencies", "destinations"):
         "(near-Earth space, the Sun) for missions the texts cite.",
         border=True,
     )
+    scope = "the missions shown" if state.is_filtered else "all missions in the data"
     st.caption(
-        f"Cooperative: at least one partner agency from another country. Of {figures.real_missions} missions flown "
-        f"or committed between {figures.first_launch_year} and {figures.last_planned_year}, "
-        f"{figures.cooperative_missions} were cooperative."
+        f"Among {scope} ({describe(state, vocabulary)}): {counts.cooperative} of {counts.real} flown or committed "
+        f"missions were cooperative. {COOPERATIVE_DEFINITION}"
     )
 
     st.subheader("Destinations at a glance")
-    overview = missions_by_destination(dataset.missions, dataset.destinations)
+    overview = destination_counts(ctx.filtered.missions, dataset.destinations)
     st.dataframe(
         overview,
         hide_index=True,
-        column_order=("name", "in_table_7_1", "real", "cooperative", "notional"),
+        column_order=("name", "in_table_7_1", "missions", "real", "cooperative", "notional"),
         column_config={
             "name": st.column_config.TextColumn("Destination", width="medium"),
             "in_table_7_1": st.column_config.CheckboxColumn("In Table 7.1"),
+            "missions": st.column_config.NumberColumn("Missions", format="%d"),
             "real": st.column_config.ProgressColumn(
-                "Missions flown or committed", format="%d", min_value=0, max_value=int(overview["real"].max() or 1)
+                "Flown or committed", format="%d", min_value=0, max_value=int(overview["real"].max() or 1)
             ),
-            "cooperative": st.column_config.NumberColumn("With foreign partners", format="%d"),
+            "cooperative": st.column_config.NumberColumn("Cooperative", format="%d"),
             "notional": st.column_config.NumberColumn("Notional 2041–2061", format="%d"),
         },
     )
 
 if tables_ready(dataset, "bodies", "missions", "mission_participants", "destinations"):
     st.subheader("Pick a destination")
-    state = current_state()
-    event = render_chart("home_solar_system", ChartContext(dataset, state), on_select="rerun", selection_mode="points")
-    points = event.selection.points if event and event.selection else []
-    table_ids = list(dataset.destinations.query("in_table_7_1").sort_values("display_order")["destination_id"])
-    names = dataset.destinations.set_index("destination_id")["name"]
-    picked = points[0]["customdata"][0] if points else None
-    if picked not in table_ids:
-        picked = None
+
+    def _pick_from_chart() -> None:
+        points = st.session_state["chart_home_solar_system"].selection.points
+        picked = points[0]["customdata"][0] if points else None
+        if picked in choices.options_for("pick"):
+            set_choice("pick", picked)
+
+    render_chart("home_solar_system", ChartContext(dataset, state), on_select=_pick_from_chart, selection_mode="points")
     choice_col, link_col = st.columns([2, 3], vertical_alignment="bottom")
-    chosen = choice_col.selectbox(
-        "Or choose a destination",
-        options=table_ids,
-        format_func=names.get,
-        index=table_ids.index(picked) if picked else 0,
-        key=f"home_pick_{picked}",
-    )
+    with choice_col:
+        chosen = choice_select("Or choose a destination", "pick", choices, state)
     link_col.page_link(
         "views/destinations.py",
-        label=f"Open the {md(names[chosen])} deep dive",
+        label=f"Open the {md(vocabulary.label('destinations', chosen))} deep dive",
         icon=":material/arrow_forward:",
-        query_params=state.with_changes(focus=chosen).to_query_params(),
+        query_params=link_params(state, choices, focus=chosen),
     )
 
 if tables_ready(dataset, "pillars"):
@@ -106,7 +109,7 @@ if tables_ready(dataset, "pillars"):
             st.markdown(f"Best suited to **{md(pillar.suited_cooperation)}** cooperation (ch. 7 §7.5.1).")
 
 st.subheader("Where to go next")
-links = current_state().to_query_params()
+links = link_params(state, choices)
 pages = [
     ("views/pillars.py", "Step through the four pillars", ":material/view_column:"),
     ("views/destinations.py", "Table 7.1 and the destinations", ":material/travel_explore:"),

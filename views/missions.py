@@ -4,13 +4,12 @@ import streamlit as st
 
 from components.charts import ChartContext
 from components.data import get_dataset
-from components.filters import MAX_SEARCH_CHARS, narrow
+from components.filters import narrow
 from components.lookup import search_missions
-from components.state import current_state, update_state
-from components.tables import show_frame
+from components.state import current_state, view_choices
+from components.tables import show_frame, with_names
 from components.ui import md, render_chart, tables_ready
-
-COLOURINGS = {"status": "Status", "lead_agency": "Lead agency", "mode": "Cooperation mode"}
+from components.widgets import choice_buttons, flag, search_box
 
 dataset = get_dataset()
 st.title("Missions")
@@ -22,38 +21,15 @@ st.markdown(
 if not tables_ready(dataset, "missions", "mission_participants", "agencies", "destinations", "milestones"):
     st.stop()
 
-state = current_state()
-colour_col, search_col, layout_col = st.columns([2, 3, 2], vertical_alignment="bottom")
+choices = view_choices(dataset)
+colour_col, search_col, layout_col = st.columns([3, 3, 2], vertical_alignment="bottom")
 with colour_col:
-    colour = (
-        st.segmented_control(
-            "Colour by",
-            options=list(COLOURINGS),
-            format_func=COLOURINGS.get,
-            default=state.colour or "status",
-            key=f"colour_{state.colour}",
-        )
-        or "status"
-    )
+    choice_buttons("Colour by", "colour", choices, current_state(dataset))
 with search_col:
-    search = st.text_input(
-        "Find a mission",
-        value=state.search or "",
-        max_chars=MAX_SEARCH_CHARS,
-        placeholder="Name or alias, e.g. Huygens, Kaguya, MSR",
-        key=f"search_{state.search}",
-    )
+    search_box("Find a mission", "search", placeholder="Name or alias, e.g. Huygens, Kaguya, MSR")
 with layout_col:
-    per_destination = st.toggle(
-        "One chart per destination", key="timeline_split", help="Collapse or expand each destination separately."
-    )
-changes = {}
-if (colour if colour != "status" else None) != state.colour:
-    changes["colour"] = None if colour == "status" else colour
-if (search.strip() or None) != state.search:
-    changes["search"] = search.strip() or None
-if changes:
-    state = update_state(**changes)
+    flag("One chart per destination", "split", help="Collapse or expand each destination separately.")
+state = current_state(dataset)
 
 ctx = ChartContext(dataset, state)
 missions = ctx.filtered.missions
@@ -68,11 +44,13 @@ if state.search:
             f"{len(found)} mission(s) match “{md(state.search)}”: outlined in black below.", icon=":material/search:"
         )
         show_frame(
-            found.assign(years=found["launch_year"].astype("string").fillna("notional")),
-            ("name", "years", "status", "destination_id", "lead_agency_id", "note"),
+            with_names(found, choices.vocabulary).assign(
+                years=found["launch_year"].astype("Int64").astype("string").fillna("notional")
+            ),
+            ("name", "years", "status", "destination", "lead", "note"),
         )
 
-if per_destination:
+if state.split:
     destinations = dataset.destinations.sort_values("display_order")
     for destination in destinations.itertuples():
         count = len(narrow(ctx.filtered, destinations=(destination.destination_id,)).missions)

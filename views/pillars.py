@@ -4,10 +4,10 @@ import streamlit as st
 
 from components.charts import ChartContext
 from components.data import get_dataset
-from components.filters import PILLAR_STEPS
-from components.state import current_state, step_control
+from components.state import current_state, link_params, view_choices
 from components.tables import show_frame
 from components.ui import md, render_chart, tables_ready
+from components.widgets import step_control
 
 CHARTS_BY_PILLAR = {
     "science": ["pillars_science_matrix"],
@@ -26,10 +26,11 @@ st.markdown(
 
 if tables_ready(dataset, "pillars"):
     pillars = dataset.pillars.set_index("pillar_id")
-    labels = {pid: f"{int(row.number)}. {row.short_name}" for pid, row in pillars.iterrows()}
-    step = step_control("pillar", PILLAR_STEPS, labels, label="Pillar")
+    choices = view_choices(dataset)
+    step = step_control("pillar", choices, current_state(dataset), label="Pillar")
+    state = current_state(dataset)
     pillar = pillars.loc[step]
-    ctx = ChartContext(dataset, current_state())
+    ctx = ChartContext(dataset, state)
 
     st.header(f"Pillar {int(pillar['number'])}: {md(pillar['name'])}")
     covers_col, brings_col, suited_col = st.columns(3)
@@ -86,5 +87,5 @@ if tables_ready(dataset, "pillars"):
         "views/destinations.py",
         label="Next: what cooperation brings to each destination (Table 7.1)",
         icon=":material/travel_explore:",
-        query_params=current_state().to_query_params(),
+        query_params=link_params(state, choices),
     )

@@ -30,6 +30,7 @@ from components.analysis import (
 from components.charts import agencies, explore, maps, solar, timeline
 from components.data import Dataset, load_basemap
 from components.filters import FilteredData, FilterState, apply_filters
+from components.state import resolve, view_choices
 
 SIDEBAR_FILTERS = ("destinations", "agencies", "statuses", "modes", "years")
 
@@ -42,6 +43,10 @@ class ChartContext:
     state: FilterState
     options: Mapping[str, object] = field(default_factory=dict)
     today: date = field(default_factory=date.today)
+
+    def __post_init__(self) -> None:
+        # Charts read the resolved state, so a chart and its page never pick different defaults.
+        object.__setattr__(self, "state", resolve(self.state, view_choices(self.dataset, self.today)).state)
 
     @cached_property
     def filtered(self) -> FilteredData:
@@ -64,11 +69,12 @@ class ChartSpec:
 
 
 def _focus(ctx: ChartContext) -> str:
-    return ctx.state.focus or "moon"
+    """The destination in focus; the state is resolved (``components.state.resolve``) before it gets here."""
+    return ctx.state.focus
 
 
 def _compare(ctx: ChartContext) -> str:
-    return ctx.state.compare or ("terrestrial_planets" if _focus(ctx) != "terrestrial_planets" else "moon")
+    return ctx.state.compare
 
 
 def _focus_name(ctx: ChartContext) -> str:
@@ -86,8 +92,10 @@ def _contributions(ctx: ChartContext):
 
 
 def _recommended(ctx: ChartContext):
+    """Against all modes: with a mode filter on, every other mode would otherwise show as a gap."""
     d = ctx.dataset
-    return recommended_vs_practised(d.destination_modes, ctx.filtered.missions, d.destinations)
+    every_mode = apply_filters(ctx.state.with_changes(modes=()), d.missions, d.mission_participants)
+    return recommended_vs_practised(d.destination_modes, every_mode.missions, d.destinations)
 
 
 def _heritage(ctx: ChartContext):
@@ -95,7 +103,7 @@ def _heritage(ctx: ChartContext):
 
 
 def _profile(ctx: ChartContext) -> str:
-    return ctx.state.profile or "esa"
+    return ctx.state.profile
 
 
 def _profile_name(ctx: ChartContext) -> str:
@@ -112,7 +120,7 @@ def autonomy_view(ctx: ChartContext) -> tuple[pd.DataFrame, dict[str, str], str,
     """The autonomy matrix for the state's scope, year and group, its lone holders, a label and
     the group's members (empty when not reading within a group)."""
     d, state = ctx.dataset, ctx.state
-    year = state.as_of or ctx.today.year
+    year = state.as_of
     matrix = autonomy_matrix(
         ctx.filtered.missions, d.mission_participants, d.infrastructures, destination_id=state.scope, as_of=year
     )
@@ -142,7 +150,7 @@ def _timeline(ctx: ChartContext) -> go.Figure:
         d.mission_participants,
         d.agencies,
         d.destinations,
-        color_by=ctx.state.colour or "status",
+        color_by=ctx.state.colour,
         today=ctx.today,
         title="Missions from Sputnik to the Horizon 2061 windows",
         milestones=d.milestones,
@@ -224,7 +232,7 @@ CHARTS: tuple[ChartSpec, ...] = (
             c.dataset.mission_participants,
             c.dataset.agencies,
             c.dataset.destinations,
-            color_by=c.options.get("color_by", "status"),
+            color_by=c.state.timeline_colour,
             today=c.today,
             compact=True,
             title=f"{_focus_name(c)}: missions from first flight to 2061",
@@ -292,7 +300,7 @@ CHARTS: tuple[ChartSpec, ...] = (
         lambda c: explore.recommended_vs_practised_summary(
             _recommended(c), c.dataset.destinations, c.dataset.cooperation_modes
         ),
-        reads=SIDEBAR_FILTERS,
+        reads=("destinations", "agencies", "statuses", "years"),  # never the mode filter: see _recommended
         tables=("missions", "mission_participants", "destination_modes", "destinations", "cooperation_modes"),
     ),
     ChartSpec(
