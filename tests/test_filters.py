@@ -9,11 +9,12 @@ from components.filters import (
     YEAR_MAX,
     YEAR_MIN,
     FilterState,
-    Vocabulary,
     apply_filters,
     describe,
     parse_query_params,
+    to_query_params,
 )
+from components.vocabulary import Vocabulary
 
 
 @pytest.fixture(scope="module")
@@ -26,20 +27,40 @@ STATES = [
     FilterState(destinations=("moon", "small_bodies"), agencies=("esa", "jaxa")),
     FilterState(statuses=("in development", "notional"), modes=("national", "multi_platform")),
     FilterState(year_from=1990, year_to=2030, pillar="technologies", focus="giant_planets", compare="moon"),
-    FilterState(table="missions"),
+    FilterState(table="missions", rows="hayabusa", unverified=True),
+    FilterState(tab="autonomy", scope="moon", among="iss_partnership", as_of=2015, split=True, search="apollo"),
 ]
 
 
 @pytest.mark.parametrize("state", STATES)
 def test_round_trip(state: FilterState, vocabulary: Vocabulary) -> None:
-    parsed, notices = parse_query_params(state.to_query_params(), vocabulary)
+    parsed, notices = parse_query_params(to_query_params(state, vocabulary), vocabulary)
     assert parsed == state
     assert notices == []
 
 
-def test_defaults_make_a_clean_url() -> None:
-    assert FilterState().to_query_params() == {}
-    assert FilterState(statuses=("in development",)).to_query_params() == {"status": "in-development"}
+def test_defaults_make_a_clean_url(vocabulary: Vocabulary) -> None:
+    assert to_query_params(FilterState(), vocabulary) == {}
+    assert to_query_params(FilterState(statuses=("in development",)), vocabulary) == {"status": ["In development"]}
+
+
+def test_the_url_carries_labels_and_repeated_keys(vocabulary: Vocabulary) -> None:
+    state = FilterState(agencies=("esa", "jaxa"), focus="giant_planets", year_from=1990, year_to=2030)
+    assert to_query_params(state, vocabulary) == {
+        "agency": ["ESA", "JAXA"],
+        "years": ["1990", "2030"],
+        "focus": "Giant planet systems",
+    }
+
+
+def test_older_id_links_still_parse(vocabulary: Vocabulary) -> None:
+    state, notices = parse_query_params(
+        {"focus": "giant_planets", "destination": "moon,small_bodies", "from": "1990", "to": "2030"}, vocabulary
+    )
+    assert notices == []
+    assert state == FilterState(
+        destinations=("moon", "small_bodies"), focus="giant_planets", year_from=1990, year_to=2030
+    )
 
 
 def test_unknown_destination_is_dropped_with_notice(vocabulary: Vocabulary) -> None:
@@ -114,10 +135,10 @@ def test_apply_filters_empty_result_is_a_frame(dataset: Dataset) -> None:
     assert view.missions.empty and view.participants.empty
 
 
-def test_describe_reads_like_a_caption() -> None:
-    names = {"destinations": {"moon": "Moon"}}
-    assert describe(FilterState(), names) == "all missions"
-    assert describe(FilterState(destinations=("moon",), year_from=2000), names) == "destinations: Moon; years 2000–2061"
+def test_describe_reads_like_a_caption(vocabulary: Vocabulary) -> None:
+    assert describe(FilterState(), vocabulary) == "All missions"
+    state = FilterState(destinations=("moon",), agencies=("esa", "jaxa"), year_from=1990, year_to=2030)
+    assert describe(state, vocabulary) == "Moon · ESA, JAXA · 1990–2030"
 
 
 def test_narrow_keeps_the_outer_filters(dataset: Dataset) -> None:

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from components.data import DATA_DIR_ENV, Dataset
-from components.metrics import headline_figures
+from components.data import DATA_DIR, DATA_DIR_ENV, Dataset
 from components.schema import TABLES
 
 APP = Path(__file__).resolve().parent.parent / "app.py"
@@ -49,15 +49,28 @@ def test_page_runs_cleanly(page: str) -> None:
     assert not at.error, [e.value for e in at.error]
 
 
-def test_home_shows_headline_figures(dataset: Dataset) -> None:
-    figures = headline_figures(dataset.missions, dataset.agencies, dataset.destinations)
+def test_home_shows_headline_figures() -> None:
+    """Expected values counted straight from the CSV files, not through the app's metrics module."""
+    missions = pd.read_csv(DATA_DIR / "missions.csv")
+    real = missions[~missions["status"].isin(["notional", "cancelled"])]
+    cooperative = real[real["cooperation_mode_id"] != "national"]
+    participants = pd.read_csv(DATA_DIR / "mission_participants.csv")
     at = run_app()
     metrics = {m.label: m.value for m in at.metric}
-    assert metrics["Missions"] == str(figures.missions)
-    assert metrics["Agencies and partners"] == str(figures.agencies)
-    assert metrics["Cooperative missions"] == f"{figures.cooperative_share:.0%}"
+    assert metrics["Missions"] == str(len(missions))
+    assert metrics["Agencies and partners"] == str(participants["agency_id"].nunique())
+    assert metrics["Cooperative missions"] == f"{len(cooperative) / len(real):.0%}"
     assert metrics["Destinations"] == "6"
-    assert int(metrics["Missions"]) >= 150
+
+
+def test_home_headline_figures_follow_the_sidebar() -> None:
+    missions = pd.read_csv(DATA_DIR / "missions.csv")
+    moon = missions[missions["destination_id"] == "moon"]
+    real = moon[~moon["status"].isin(["notional", "cancelled"])]
+    at = run_app(query={"destination": "Moon"})
+    metrics = {m.label: m.value for m in at.metric}
+    assert metrics["Missions"] == str(len(moon))
+    assert metrics["Cooperative missions"] == f"{(real['cooperation_mode_id'] != 'national').mean():.0%}"
 
 
 def test_home_lists_the_pillars_and_destinations() -> None:
@@ -66,13 +79,13 @@ def test_home_lists_the_pillars_and_destinations() -> None:
     for pillar in ("Science questions", "Space missions", "Key technologies", "Infrastructures and services"):
         assert pillar in text
     overview = at.dataframe[0].value
-    assert "Giant planet systems" in set(overview["name"])
+    assert list(overview["name"])[:3] == ["Moon", "Terrestrial planets", "Giant planet systems"]
 
 
 @pytest.mark.parametrize("table", [spec.name for spec in TABLES])
 def test_data_page_shows_every_table(table: str, dataset: Dataset) -> None:
     at = run_app("views/data_sources.py")
-    at.selectbox(key="table_select_missions").set_value(table).run()
+    at.selectbox(key="table").set_value(table).run()
     assert not at.exception
     shown = at.dataframe[0].value
     assert len(shown) == len(dataset.table(table))
@@ -81,11 +94,11 @@ def test_data_page_shows_every_table(table: str, dataset: Dataset) -> None:
 
 def test_data_page_filter_and_empty_state() -> None:
     at = run_app("views/data_sources.py")
-    at.selectbox(key="table_select_missions").set_value("missions").run()
-    at.text_input(key="data_query").input("Hayabusa").run()
+    at.selectbox(key="table").set_value("missions").run()
+    at.text_input(key="rows").input("Hayabusa").run()
     names = set(at.dataframe[0].value["name"])
     assert {"Hayabusa", "Hayabusa2"} <= names
-    at.text_input(key="data_query").input("no such mission anywhere").run()
+    at.text_input(key="rows").input("no such mission anywhere").run()
     assert any("No row matches" in i.value for i in at.info)
 
 
@@ -110,7 +123,7 @@ def test_broken_file_is_explained_and_other_pages_work(data_copy: Path, monkeypa
 
     data_page = run_app("views/data_sources.py")
     assert not data_page.exception
-    data_page.selectbox(key="table_select_missions").set_value("pillars").run()
+    data_page.selectbox(key="table").set_value("pillars").run()
     assert len(data_page.dataframe[0].value) == 4
 
 
@@ -139,30 +152,34 @@ def test_odd_link_names_what_was_ignored() -> None:
     at = run_app(query={"destination": "pluto,moon", "from": "2030", "to": "1990"})
     notice = " ".join(w.value for w in at.warning)
     assert "pluto" in notice and "2030–1990" in notice
-    assert at.query_params["destination"] == "moon"
-    assert "from" not in at.query_params
+    assert at.query_params["destination"] == "Moon"
+    assert "from" not in at.query_params and "years" not in at.query_params
+    assert at.multiselect(key="destination").value == ["moon"]
 
 
-def test_sidebar_filters_round_trip_through_the_url() -> None:
-    at = run_app("views/cooperation.py")
-    at.multiselect(key="filter_destinations").set_value(["moon", "small_bodies"]).run()
-    at.multiselect(key="filter_statuses").set_value(["completed"]).run()
-    at.slider(key="filter_years").set_value((1990, 2020)).run()
-    params = {k: at.query_params[k] for k in at.query_params}
-    assert params == {"destination": "moon,small_bodies", "status": "completed", "from": "1990", "to": "2020"}
+def test_sidebar_filters_from_a_link_in_label_form() -> None:
+    query = {"destination": ["Moon", "Small bodies"], "status": ["Completed"], "years": ["1990", "2020"]}
+    at = run_app("views/cooperation.py", query)
+    assert not at.warning
+    assert at.multiselect(key="destination").value == ["moon", "small_bodies"]
+    assert at.multiselect(key="status").value == ["completed"]
+    assert at.slider(key="years").value == (1990, 2020)
 
-    fresh = run_app("views/cooperation.py", params)
-    assert fresh.multiselect(key="filter_destinations").value == ["moon", "small_bodies"]
-    assert fresh.multiselect(key="filter_statuses").value == ["completed"]
-    assert fresh.slider(key="filter_years").value == (1990, 2020)
+
+def test_sidebar_filters_from_an_older_id_link() -> None:
+    at = run_app("views/cooperation.py", {"destination": "moon,small_bodies", "from": "1990", "to": "2020"})
+    assert not at.warning
+    assert at.multiselect(key="destination").value == ["moon", "small_bodies"]
+    assert at.slider(key="years").value == (1990, 2020)
+    assert at.query_params["destination"] == ["Moon", "Small bodies"]
+    assert at.query_params["years"] == ["1990", "2020"]
 
 
 def test_filters_survive_page_changes() -> None:
     at = run_app()
-    at.multiselect(key="filter_agencies").set_value(["jaxa"]).run()
+    at.multiselect(key="agency").set_value(["jaxa"]).run()
     at.switch_page("views/destinations.py").run()
-    assert at.multiselect(key="filter_agencies").value == ["jaxa"]
-    assert at.query_params["agency"] == "jaxa"
+    assert at.multiselect(key="agency").value == ["jaxa"]
 
 
 def test_pillars_stepper_moves_and_writes_the_url() -> None:
@@ -170,7 +187,7 @@ def test_pillars_stepper_moves_and_writes_the_url() -> None:
     assert at.header[0].value == "Pillar 1: Science questions"
     at.button(key="pillar_next").click().run()
     assert at.header[0].value == "Pillar 2: Space missions"
-    assert at.query_params["pillar"] == "missions"
+    assert at.segmented_control(key="pillar").value == "missions"
     at.button(key="pillar_previous").click().run()
     assert at.header[0].value == "Pillar 1: Science questions"
 
@@ -201,11 +218,10 @@ def test_destination_deep_dive_from_a_link() -> None:
     assert int(metrics["Past"]) >= 4
 
 
-def test_destination_selector_writes_focus() -> None:
-    at = run_app("views/destinations.py")
-    at.selectbox(key="focus_select_moon").set_value("small_bodies").run()
-    assert at.query_params["focus"] == "small_bodies"
-    assert at.header[0].value == "Small bodies"
+def test_destination_deep_dive_from_a_label_link() -> None:
+    at = run_app("views/destinations.py", {"focus": "Giant planet systems"})
+    assert not at.warning
+    assert at.header[0].value == "Giant planet systems"
 
 
 def test_table_7_1_follows_mode_filter() -> None:
@@ -227,8 +243,7 @@ def test_cooperation_page_lists_a_cell() -> None:
 def test_data_page_table_comes_from_the_link(dataset: Dataset) -> None:
     at = run_app("views/data_sources.py", {"table": "agencies"})
     assert len(at.dataframe[0].value) == len(dataset.agencies)
-    at.selectbox(key="table_select_agencies").set_value("groups").run()
-    assert at.query_params["table"] == "groups"
+    at.selectbox(key="table").set_value("groups").run()
     assert len(at.dataframe[0].value) == len(dataset.groups)
 
 
@@ -236,7 +251,7 @@ def test_missions_page_search_from_a_link() -> None:
     at = run_app("views/missions.py", {"search": "huygens", "colour": "lead_agency"})
     assert any("1 mission(s) match" in s.value for s in at.success)
     assert at.dataframe[0].value.iloc[0]["name"] == "Cassini–Huygens"
-    assert at.query_params["colour"] == "lead_agency"
+    assert at.segmented_control(key="colour").value == "lead_agency"
 
 
 def test_missions_page_search_with_no_match() -> None:
@@ -247,30 +262,30 @@ def test_missions_page_search_with_no_match() -> None:
 
 def test_missions_page_per_destination_charts() -> None:
     at = run_app("views/missions.py", {"destination": "moon,exoplanets"})
-    at.toggle(key="timeline_split").set_value(True).run()
+    at.toggle(key="split").set_value(True).run()
     labels = [e.label for e in at.expander]
     assert len(labels) == 2 and labels[0].startswith("Moon — ")
 
 
 def test_agencies_page_autonomy_from_a_link() -> None:
-    at = run_app("views/agencies.py", {"among": "iss_partnership", "asof": "2015"})
+    at = run_app("views/agencies.py", {"tab": "autonomy", "among": "iss_partnership", "asof": "2015"})
     captions = " ".join(c.value for c in at.caption)
     assert "crew transport by Roscosmos" in captions
 
 
 def test_agencies_profile_follows_the_link(dataset: Dataset) -> None:
-    at = run_app("views/agencies.py", {"profile": "jaxa"})
+    at = run_app("views/agencies.py", {"tab": "profile", "profile": "jaxa"})
     assert at.subheader[0].value == "Japan Aerospace Exploration Agency"
     assert "JAXA shared missions with" in " ".join(c.value for c in at.caption)
 
 
 def test_home_picker_links_to_the_deep_dive() -> None:
     at = run_app()
-    at.selectbox(key="home_pick_None").set_value("small_bodies").run()
+    at.selectbox(key="pick").set_value("small_bodies").run()
     links = [link for link in at.get("page_link") if "deep dive" in link.proto.label]
-    assert links and "Small bodies" in links[0].proto.label
+    assert [link.proto.label for link in links] == ["Open the Small bodies deep dive"]
     assert links[0].proto.page == "destinations"
-    assert links[0].proto.query_string == "focus=small_bodies"
+    assert links[0].proto.query_string == "focus=Small+bodies"
 
 
 def test_data_page_can_list_unverified_rows(dataset: Dataset) -> None:
@@ -280,11 +295,11 @@ def test_data_page_can_list_unverified_rows(dataset: Dataset) -> None:
     flagged = [name for name, count in counts.items() if count]
     if not flagged:  # every fact confirmed: the toggle has nothing to offer
         at = run_app("views/data_sources.py")
-        assert not [t for t in at.toggle if t.key.startswith("unverified_")]
+        assert not [t for t in at.toggle if t.key == "unverified"]
         return
     table = flagged[0]
     at = run_app("views/data_sources.py", {"table": table})
-    at.toggle(key=f"unverified_{table}").set_value(True).run()
+    at.toggle(key="unverified").set_value(True).run()
     shown = at.dataframe[0].value
     assert len(shown) == counts[table]
     assert unverified_mask(shown).all()
