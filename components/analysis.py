@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pandas as pd
 
 from components.schema import CAPABILITIES, MODE_IDS
@@ -63,25 +65,102 @@ def foreign_contributions(missions: pd.DataFrame, participants: pd.DataFrame, ag
     return rows.merge(missions[["mission_id", "launch_year", "destination_id"]], on="mission_id", how="left")
 
 
-def heritage(missions: pd.DataFrame, participants: pd.DataFrame, destination_id: str | None = None) -> pd.DataFrame:
-    """Agency × capability: how many completed or operating missions the agency led that
-    demonstrated each capability. One row per agency, columns in ``HERITAGE_CAPABILITIES``.
+CREDIT_COLUMNS = ["mission_id", "agency_id", "capability", "element"]
+# A contribution reads "Huygens Titan probe (developed under ESTEC management)" or "Philae lander:
+# consortium lead …": the element's name is the text before the first bracket, colon, semicolon or comma.
+_ELEMENT_END = re.compile(r"\s*[(:;,]")
 
-    Only the lead counts: the data records what a mission achieved, not which partner's
-    element achieved it, so crediting partners would overstate them (a cubesat riding on a
-    sample-return mission has not returned samples)."""
+
+def element_name(contribution: object) -> str:
+    """The element a contribution names, without the details that follow it."""
+    text = "" if pd.isna(contribution) else str(contribution).strip()
+    return _ELEMENT_END.split(text, maxsplit=1)[0].strip() or text
+
+
+def _mission_names(missions: pd.DataFrame) -> pd.Series:
+    """Mission id → display name (the id itself where a frame has no names)."""
+    by_mission = missions.set_index("mission_id")
+    return by_mission["name"] if "name" in by_mission else by_mission.index.to_series()
+
+
+def _lead_of(missions: pd.DataFrame, participants: pd.DataFrame) -> pd.Series:
+    """Mission id → lead agency: ``lead_agency_id`` where the frame has it, else the ``lead`` row."""
+    leads = participants[participants["role"] == "lead"].drop_duplicates("mission_id")
+    by_mission = missions.set_index("mission_id")
+    from_rows = by_mission.index.to_series().map(leads.set_index("mission_id")["agency_id"])
+    if "lead_agency_id" not in by_mission:
+        return from_rows
+    return by_mission["lead_agency_id"].astype(object).fillna(from_rows)
+
+
+def capability_credits(missions: pd.DataFrame, participants: pd.DataFrame) -> pd.DataFrame:
+    """Who is credited with each capability a mission lists: one row per (mission, agency, capability).
+
+    A participant whose ``capabilities`` cell names a capability built the element that showed it
+    (ESA's Huygens probe landed on Titan, the DLR-led Philae on a comet), so it gets the credit; a
+    capability no participant claims goes to the mission's lead. A lead shares a capability with a
+    partner only by claiming it on its own row (JAXA's MINERVA-II1 rovers landed on Ryugu, and so
+    did the DLR–CNES MASCOT lander). ``element`` says what showed it: the element a partner's
+    ``contribution`` names ("Huygens Titan probe"), or the mission's name for the lead. Every
+    capability the missions list is covered, whatever their status; callers pick the missions that count.
+    """
+    listed = missions.loc[missions["capabilities"].notna(), ["mission_id", "capabilities"]]
+    listed = (
+        listed.assign(capability=listed["capabilities"].str.split("|"))
+        .explode("capability")[["mission_id", "capability"]]
+        .drop_duplicates()
+    )
+    parts = []
+    if "capabilities" in participants:
+        claimed = participants[participants["capabilities"].notna()]
+        described = claimed["contribution"] if "contribution" in claimed else claimed["role"]
+        # A lead's own claim is the mission's spacecraft; a partner's is the element it provided.
+        element = described.map(element_name).where(
+            claimed["role"] != "lead", claimed["mission_id"].map(_mission_names(missions))
+        )
+        claims = (
+            claimed.assign(capability=claimed["capabilities"].str.split("|"), element=element)
+            .explode("capability")[CREDIT_COLUMNS]
+            .merge(listed, on=["mission_id", "capability"])  # the loader guarantees this; a hand-made frame may not
+        )
+        parts.append(claims)
+        is_claimed = listed.set_index(["mission_id", "capability"]).index.isin(
+            claims.set_index(["mission_id", "capability"]).index
+        )
+        listed = listed[~is_claimed]
+    parts.append(
+        listed.assign(
+            agency_id=listed["mission_id"].map(_lead_of(missions, participants)),
+            element=listed["mission_id"].map(_mission_names(missions)),
+        ).dropna(subset=["agency_id"])[CREDIT_COLUMNS]
+    )
+    parts = [part for part in parts if not part.empty]
+    if not parts:
+        return pd.DataFrame(columns=CREDIT_COLUMNS)
+    credits = pd.concat(parts, ignore_index=True)
+    return credits.drop_duplicates(["mission_id", "agency_id", "capability"], ignore_index=True)
+
+
+def _flown(missions: pd.DataFrame, destination_id: str | None) -> pd.DataFrame:
+    """Completed or operating missions with something demonstrated, optionally at one destination."""
     flown = missions[missions["status"].isin(("completed", "operating")) & missions["capabilities"].notna()]
     if destination_id is not None:
         flown = flown[flown["destination_id"] == destination_id]
-    leads = participants[participants["role"] == "lead"]
-    joined = leads.merge(flown[["mission_id", "capabilities"]], on="mission_id")
-    if joined.empty:
+    return flown
+
+
+def heritage(missions: pd.DataFrame, participants: pd.DataFrame, destination_id: str | None = None) -> pd.DataFrame:
+    """Agency × capability: how many completed or operating missions gave the agency credit for each
+    capability (see ``capability_credits``). One row per agency, columns in ``HERITAGE_CAPABILITIES``.
+
+    Credit follows the element that showed the capability, not the mission: an agency that only
+    carried instruments or rode along has shown nothing itself (a cubesat riding on a sample-return
+    mission has not returned samples)."""
+    credits = capability_credits(_flown(missions, destination_id), participants)
+    credits = credits[credits["capability"].isin(HERITAGE_CAPABILITIES)]
+    if credits.empty:
         return pd.DataFrame(columns=list(HERITAGE_CAPABILITIES)).rename_axis("agency_id")
-    exploded = joined.assign(capability=joined["capabilities"].str.split("|")).explode("capability")
-    exploded = exploded[exploded["capability"].isin(HERITAGE_CAPABILITIES)].drop_duplicates(
-        ["agency_id", "mission_id", "capability"]
-    )
-    table = pd.crosstab(exploded["agency_id"], exploded["capability"])
+    table = pd.crosstab(credits["agency_id"], credits["capability"])
     table = table.reindex(columns=list(HERITAGE_CAPABILITIES), fill_value=0)
     order = table.gt(0).sum(axis=1).mul(1000).add(table.sum(axis=1)).sort_values(ascending=False).index
     return table.loc[order]
@@ -194,6 +273,24 @@ ALONE, WITH_PARTNERS, NOT_YET = "alone", "only with partners", "not yet"
 LAPSING_CAPABILITIES = ("crew",)
 
 
+def _shown_by(element: object, mission: object, year: object) -> str:
+    """'Huygens Titan probe (Cassini–Huygens, 1997)', or 'Apollo 11 (1969)' when the mission itself showed it."""
+    when = "" if pd.isna(year) else str(int(year))
+    if pd.isna(element) or element == mission:
+        return f"{mission} ({when})" if when else str(mission)
+    return f"{element} ({mission}, {when})" if when else f"{element} ({mission})"
+
+
+def _joined_labels(frame: pd.DataFrame) -> str:
+    """Every credited element of a group, oldest mission first, for hover text."""
+    ordered = frame.sort_values(["launch_year", "mission_name"], na_position="last")
+    labels = [
+        _shown_by(e, m, y)
+        for e, m, y in zip(ordered["element"], ordered["mission_name"], ordered["launch_year"], strict=True)
+    ]
+    return "; ".join(dict.fromkeys(labels))
+
+
 def autonomy_matrix(
     missions: pd.DataFrame,
     participants: pd.DataFrame,
@@ -204,47 +301,58 @@ def autonomy_matrix(
 ) -> pd.DataFrame:
     """Agency × capability: demonstrated alone, only with partners, or not yet.
 
-    A capability is demonstrated by a completed or operating mission the agency led; it is
-    "alone" if at least one such mission was national, "only with partners" if every one had
-    foreign partners. Crew transport counts only while a programme is active in ``as_of``.
-    Deep-space tracking is "alone" for agencies operating their own deep-space stations and
-    "only with partners" for agencies whose missions relied on another agency's stations.
-    Returns a long frame: agency_id, capability, status, missions.
+    A capability is demonstrated by a completed or operating mission that credits the agency with
+    it (``capability_credits``: the lead, or the partner whose element showed it). It is "alone" if
+    at least one such mission was national, "only with partners" if every one had foreign partners,
+    whether the agency led the mission or provided the element. Crew transport counts only while a
+    programme is active in ``as_of``. Deep-space tracking is "alone" for agencies operating their
+    own deep-space stations and "only with partners" for agencies whose missions relied on another
+    agency's stations. Returns a long frame: agency_id, capability, status, missions, and
+    ``elements``, the text naming what showed it ("Huygens Titan probe (Cassini–Huygens, 1997)").
     """
-    flown = missions[missions["status"].isin(("completed", "operating")) & missions["capabilities"].notna()]
-    if destination_id is not None:
-        flown = flown[flown["destination_id"] == destination_id]
+    flown = _flown(missions, destination_id)
     if as_of is not None:
         flown = flown[flown["launch_year"] <= as_of]
-    rows = flown.assign(capability=flown["capabilities"].str.split("|")).explode("capability")
-    rows = rows[rows["capability"].isin(AUTONOMY_CAPABILITIES)]
+    credits = capability_credits(flown, participants)
+    credits = credits[credits["capability"].isin(AUTONOMY_CAPABILITIES)]
+    details = flown.set_index("mission_id")
+    rows = credits.assign(
+        mission_type=credits["mission_id"].map(details["mission_type"]),
+        end_year=credits["mission_id"].map(details["end_year"]),
+        launch_year=credits["mission_id"].map(details["launch_year"]),
+        mission_name=credits["mission_id"].map(_mission_names(flown)),
+        national=credits["mission_id"].map(details["cooperation_mode_id"]) == "national",
+    )
     # A crewed station is not a crew vehicle: crew transport comes from the missions that fly crews.
     rows = rows[~((rows["capability"] == "crew") & (rows["mission_type"] == "station"))]
     if as_of is not None:
         ended = rows["end_year"].notna() & (rows["end_year"] < as_of)
         rows = rows[~(rows["capability"].isin(LAPSING_CAPABILITIES) & ended)]
-    rows = rows.assign(national=rows["cooperation_mode_id"] == "national")
-    grouped = rows.groupby(["lead_agency_id", "capability"]).agg(
-        national=("national", "any"), missions=("mission_id", "nunique")
-    )
     records = [
         {
             "agency_id": agency,
             "capability": capability,
-            "status": ALONE if g.national else WITH_PARTNERS,
-            "missions": int(g.missions),
+            "status": ALONE if group["national"].any() else WITH_PARTNERS,
+            "missions": int(group["mission_id"].nunique()),
+            "elements": _joined_labels(group),
         }
-        for (agency, capability), g in grouped.iterrows()
+        for (agency, capability), group in rows.groupby(["agency_id", "capability"], sort=True)
     ]
 
     stations = infrastructures[infrastructures["kind"] == "ground station"]
     if as_of is not None:
         stations = stations[stations["established"].isna() | (stations["established"] <= as_of)]
-    own_network = stations.groupby("operator_agency_id").size()
-    for agency, count in own_network.items():
+    for agency, own in stations.groupby("operator_agency_id"):
         records.append(
-            {"agency_id": agency, "capability": "deep_space_tracking", "status": ALONE, "missions": int(count)}
+            {
+                "agency_id": agency,
+                "capability": "deep_space_tracking",
+                "status": ALONE,
+                "missions": len(own),
+                "elements": "; ".join(own["name"].astype(str)) if "name" in own else "",
+            }
         )
+    own_network = set(stations["operator_agency_id"])
     supported = participants[participants["role"] == "infrastructure"].merge(
         missions[["mission_id", "lead_agency_id", "destination_id", "launch_year"]], on="mission_id"
     )
@@ -253,17 +361,19 @@ def autonomy_matrix(
     if as_of is not None:
         supported = supported[supported["launch_year"] <= as_of]
     supported = supported[supported["agency_id"] != supported["lead_agency_id"]]
+    supported = supported.assign(mission_name=supported["mission_id"].map(_mission_names(missions)), element=pd.NA)
     for agency, group in supported.groupby("lead_agency_id"):
-        if agency not in own_network.index:
+        if agency not in own_network:
             records.append(
                 {
                     "agency_id": agency,
                     "capability": "deep_space_tracking",
                     "status": WITH_PARTNERS,
                     "missions": int(group["mission_id"].nunique()),
+                    "elements": _joined_labels(group),
                 }
             )
-    return pd.DataFrame(records, columns=["agency_id", "capability", "status", "missions"])
+    return pd.DataFrame(records, columns=["agency_id", "capability", "status", "missions", "elements"])
 
 
 def members_of(group_id: str, memberships: pd.DataFrame, as_of: int | None = None) -> set[str]:
@@ -319,7 +429,8 @@ def partners_of(agency_id: str, participants: pd.DataFrame) -> pd.Series:
 
 
 def heritage_by_destination(missions: pd.DataFrame, participants: pd.DataFrame, agency_id: str) -> pd.DataFrame:
-    """For one agency: per destination, the missions it led that demonstrated each capability."""
+    """For one agency: per destination, the completed or operating missions that credit it with each
+    capability, as the lead or as the builder of the element that showed it (``capability_credits``)."""
     rows = []
     for destination_id in missions["destination_id"].dropna().unique():
         table = heritage(missions, participants, destination_id)

@@ -450,6 +450,31 @@ def _lead_problem(missions: pd.DataFrame, participants: pd.DataFrame) -> DataFil
     return None
 
 
+def _claimed_capability_problem(missions: pd.DataFrame, participants: pd.DataFrame) -> DataFileError | None:
+    """A participant can only be credited with a capability its mission lists: the participant's
+    cell says whose element showed it, the mission's cell says that it was shown."""
+    spec = TABLES_BY_NAME["mission_participants"]
+    listed = {
+        m.mission_id: set(str(m.capabilities).split("|")) if not pd.isna(m.capabilities) else set()
+        for m in missions.itertuples(index=False)
+    }
+    claimed = participants[participants["capabilities"].notna()]
+    for position, row in zip(claimed.index, claimed.itertuples(index=False), strict=True):
+        outside = [c for c in str(row.capabilities).split("|") if c not in listed.get(row.mission_id, set())]
+        if outside:
+            shown = "|".join(sorted(listed.get(row.mission_id, set()))) or "none"
+            row_number, row_id = _row_label(spec, participants.astype(object), int(position))
+            return DataFileError(
+                spec.file_name,
+                f"'{outside[0]}' is not among the capabilities of mission '{row.mission_id}' in missions.csv "
+                f"({shown}); a participant can only be credited with what its mission lists",
+                row=row_number,
+                column="capabilities",
+                row_id=row_id,
+            )
+    return None
+
+
 def _dependency_order() -> list[TableSpec]:
     """Tables ordered so that every foreign-key target comes before the tables pointing at it."""
     order: list[TableSpec] = []
@@ -495,7 +520,9 @@ def load_dataset(data_dir: Path | str = DATA_DIR) -> Dataset:
             continue
         problem = _foreign_key_problem(spec, tables[spec.name], tables)
         if problem is None and spec.name == "mission_participants":
-            problem = _lead_problem(tables["missions"], tables[spec.name])
+            problem = _lead_problem(tables["missions"], tables[spec.name]) or _claimed_capability_problem(
+                tables["missions"], tables[spec.name]
+            )
         if problem is not None:
             problems[spec.name] = problem
 

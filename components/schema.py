@@ -384,6 +384,9 @@ TABLES: tuple[TableSpec, ...] = (
             Col("agency_id"),
             Col("role", allowed=PARTICIPANT_ROLES),
             _text("contribution", max_length=300),
+            # What this participant's own element showed; a subset of the mission's capabilities
+            # (checked by the loader across the two tables).
+            Col("capabilities", required=False, multi=True, allowed=CAPABILITIES),
             SOURCE,
         ),
     ),

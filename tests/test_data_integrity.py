@@ -8,7 +8,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from components.data import DATA_DIR, Dataset
+from components.data import DATA_DIR, Dataset, load_dataset
 from components.schema import TABLES
 
 TABLE_NAMES = [spec.name for spec in TABLES]
@@ -146,3 +146,25 @@ def test_probes_in_cruise_have_demonstrated_nothing_yet(dataset: Dataset) -> Non
         assert pd.isna(missions.at[cruising, "capabilities"]), cruising
     assert missions.at["cassini_huygens", "capabilities"].split("|")[0] in ("orbit", "flyby")
     assert "landing" not in missions.at["artemis_programme", "capabilities"]  # no Artemis landing yet
+
+
+def test_participant_capabilities_are_among_the_missions(dataset: Dataset) -> None:
+    """A participant is credited only with what its mission lists, and only by its own element."""
+    listed = dataset.missions.set_index("mission_id")["capabilities"].fillna("").str.split("|")
+    claims = dataset.mission_participants.dropna(subset=["capabilities"])
+    assert len(claims) >= 10
+    for row in claims.itertuples(index=False):
+        outside = set(row.capabilities.split("|")) - set(listed[row.mission_id])
+        assert not outside, f"{row.mission_id} / {row.agency_id}: {outside}"
+        assert row.role in ("lead", "element"), f"{row.mission_id} / {row.agency_id} claims as {row.role}"
+
+
+def test_loader_rejects_a_claim_the_mission_does_not_list(data_copy: Path) -> None:
+    path = data_copy / "mission_participants.csv"
+    text = path.read_text(encoding="utf-8")
+    huygens = "cassini_huygens,esa,element,Huygens Titan probe (developed under ESTEC management),landing|"
+    assert huygens in text
+    path.write_text(text.replace(huygens, huygens.replace("landing|", "roving|")), encoding="utf-8")
+    problem = load_dataset(data_copy).problems["mission_participants"]
+    assert problem.column == "capabilities" and problem.row_id == "mission_id 'cassini_huygens'"
+    assert "'roving' is not among the capabilities of mission 'cassini_huygens'" in str(problem)

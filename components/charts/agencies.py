@@ -16,10 +16,11 @@ from components.analysis import (
     WITH_PARTNERS,
     participation,
 )
-from components.charts.base import empty_figure, finish, plural, stacked_bars
-from components.charts.explore import MODE_COLOURS, SOURCE_DATA
+from components.charts.base import empty_figure, finish, place_labels, plural, stacked_bars, wrap
+from components.charts.explore import MODE_COLOURS, SOURCE_DATA, column_labels
 from components.schema import MODE_IDS, PARTICIPANT_ROLES
 from components.theme import OKABE_ITO, agency_colour, destination_colour
+from components.vocabulary import agency_labels, destination_short_labels, mode_short_labels
 
 ROLE_LABELS = {
     "lead": "Lead",
@@ -39,8 +40,8 @@ ROLE_COLOURS = dict(
 AUTONOMY_COLOURS = {ALONE: "#0072B2", WITH_PARTNERS: "#9ECAE1", NOT_YET: "#F2F5F8"}
 
 
-def _names(agencies: pd.DataFrame) -> pd.Series:
-    return agencies.set_index("agency_id")["short_name"]
+def _names(agencies: pd.DataFrame) -> dict[str, str]:
+    return agency_labels(agencies)
 
 
 def top_agencies(missions: pd.DataFrame, participants: pd.DataFrame, top: int) -> list[str]:
@@ -86,10 +87,12 @@ def participation_heatmap(
         z.append(z_row)
         text.append(text_row)
         hover.append(hover_row)
+    short_names = destination_short_labels(destinations)
+    columns, label_lines = column_labels([escape(short_names[d]) for d in order["destination_id"]], 10)
     fig = go.Figure(
         go.Heatmap(
             z=z,
-            x=list(order["short_name"]),
+            x=columns,
             y=[escape(str(names.get(a, a))) for a in leaders],
             text=text,
             texttemplate="%{text}",
@@ -102,14 +105,14 @@ def participation_heatmap(
         )
     )
     fig.update_yaxes(autorange="reversed")
-    fig.update_xaxes(side="top")
+    fig.update_xaxes(side="top", tickangle=0)
     return finish(
         fig,
         title="Where each agency took part: missions led / joined, by destination",
         source=SOURCE_DATA,
-        height=max(320, 130 + 28 * len(leaders)),
+        height=max(360, 190 + 30 * len(leaders)),
         show_legend=False,
-        top_axis=True,
+        top_axis=label_lines,
     )
 
 
@@ -160,8 +163,17 @@ def roles_summary(missions: pd.DataFrame, participants: pd.DataFrame) -> str:
     )
 
 
-def _spring_layout(nodes: list[str], edges: pd.DataFrame, iterations: int = 400, seed: int = 7) -> dict[str, tuple]:
-    """Fruchterman–Reingold layout in NumPy; deterministic for a given input."""
+NETWORK_HEIGHT = 660
+NETWORK_PLOT_PX = 500  # the plot's height once the title block and margins are taken
+NETWORK_RANGE = 1.2  # layout units from the centre to the top and bottom of the plot
+NETWORK_ASPECT = 1.5  # the layout is this much wider than tall
+
+
+def _spring_layout(nodes: list[str], edges: pd.DataFrame, iterations: int = 500, seed: int = 7) -> dict[str, tuple]:
+    """Fruchterman–Reingold layout in NumPy; deterministic for a given input.
+
+    Attraction grows with the log of shared missions, so NASA's dozens of partners do not
+    collapse into one knot; the result is scaled to fill [-1, 1] on both axes."""
     count = len(nodes)
     index = {n: i for i, n in enumerate(nodes)}
     angle = np.linspace(0, 2 * np.pi, count, endpoint=False)
@@ -171,8 +183,8 @@ def _spring_layout(nodes: list[str], edges: pd.DataFrame, iterations: int = 400,
     for edge in edges.itertuples():
         i, j = index[edge.source], index[edge.target]
         weight[i, j] = weight[j, i] = np.log1p(edge.shared)
-    k = 2.4 / np.sqrt(max(count, 1))
-    temperature = 0.2
+    k = 3.2 / np.sqrt(max(count, 1))
+    temperature = 0.25
     for _ in range(iterations):
         delta = position[:, None, :] - position[None, :, :]
         distance = np.linalg.norm(delta, axis=-1) + 1e-9
@@ -183,8 +195,30 @@ def _spring_layout(nodes: list[str], edges: pd.DataFrame, iterations: int = 400,
         position += step / length * np.minimum(length, temperature)
         temperature *= 0.99
     position -= np.median(position, axis=0)
-    position /= np.percentile(np.abs(position), 95) or 1
+    # Pull the periphery in and push the busy centre out (radius ** 0.6), so the agencies with
+    # many partners get room for their names; then fill a 3:2 box, the shape of a slide.
+    radius = np.linalg.norm(position, axis=1, keepdims=True).clip(min=1e-9)
+    position = position / radius * (radius / radius.max()) ** 0.6
+    position -= (position.max(axis=0) + position.min(axis=0)) / 2
+    position /= np.abs(position).max(axis=0).clip(min=1e-9)
+    position *= np.array([NETWORK_ASPECT, 1.0])
     return {n: (float(position[i, 0]), float(position[i, 1])) for n, i in index.items()}
+
+
+def _separate(layout: dict[str, tuple], radii: dict[str, float], scale: float, gap: float = 6) -> dict[str, tuple]:
+    """Move overlapping markers apart (in pixels at ``scale``) until each keeps ``gap`` px of air."""
+    names = list(layout)
+    position = np.array([layout[n] for n in names]) * scale
+    size = np.array([radii[n] for n in names])
+    for _ in range(60):
+        delta = position[:, None, :] - position[None, :, :]
+        distance = np.linalg.norm(delta, axis=-1) + np.eye(len(names))
+        needed = size[:, None] + size[None, :] + gap
+        push = np.clip(needed - distance, 0, None) * (1 - np.eye(len(names)))
+        if not push.any():
+            break
+        position += (push[..., None] * delta / distance[..., None] / 2).sum(axis=1)
+    return {n: (float(position[i, 0] / scale), float(position[i, 1] / scale)) for i, n in enumerate(names)}
 
 
 def co_participation_network(
@@ -194,8 +228,12 @@ def co_participation_network(
     agencies: pd.DataFrame,
     top: int = 28,
     min_shared: int = 2,
+    labelled: int = 12,
 ) -> go.Figure:
-    """Agencies as nodes, edges weighted by shared missions; the busiest pairs drawn thickest."""
+    """Agencies as nodes, edges weighted by shared missions; the busiest pairs drawn thickest.
+
+    Only the ``labelled`` agencies with the most missions are named on the chart (where
+    their name finds room); every node names itself on hover."""
     names = _names(agencies)
     candidates = top_agencies(missions, participants, top)
     kept = edges[edges["source"].isin(candidates) & edges["target"].isin(candidates) & (edges["shared"] >= min_shared)]
@@ -229,31 +267,48 @@ def co_participation_network(
         .value_counts()
     )
     degree = pd.concat([kept["source"], kept["target"]]).value_counts()
+    sizes = [12 + 4 * np.sqrt(missions_per.get(n, 1)) for n in nodes]
+    # Place labels on the pixel grid of the plot: with a locked aspect ratio the height sets the scale.
+    scale = NETWORK_PLOT_PX / (2 * NETWORK_RANGE)
+    layout = _separate(layout, {n: size / 2 for n, size in zip(nodes, sizes, strict=True)}, scale)
+    pixels = [(layout[n][0] * scale, -layout[n][1] * scale, size / 2) for n, size in zip(nodes, sizes, strict=True)]
+    x_edge, y_edge = (NETWORK_ASPECT + NETWORK_RANGE - 1) * scale, NETWORK_RANGE * scale
+    rank = {n: i for i, n in enumerate(sorted(nodes, key=lambda n: -missions_per.get(n, 0)))}
+    display = [escape(str(names.get(n, n))) for n in nodes]
+    positions = place_labels(
+        pixels,
+        [str(names.get(n, n)) for n in nodes],
+        [rank[n] if rank[n] < labelled else len(nodes) + rank[n] for n in nodes],
+        (-x_edge, x_edge, -y_edge, y_edge),
+    )
+    shown = [p is not None and rank[n] < labelled for n, p in zip(nodes, positions, strict=True)]
     fig.add_trace(
         go.Scatter(
             x=[layout[n][0] for n in nodes],
             y=[layout[n][1] for n in nodes],
             mode="markers+text",
-            text=[escape(str(names.get(n, n))) for n in nodes],
-            textposition="top center",
+            text=[d if on else "" for d, on in zip(display, shown, strict=True)],
+            textposition=[p if on else "top center" for p, on in zip(positions, shown, strict=True)],
+            textfont={"size": 14, "color": "#1B1F24"},
             marker={
-                "size": [10 + 4 * np.sqrt(missions_per.get(n, 1)) for n in nodes],
+                "size": sizes,
                 "color": [agency_colour(n) for n in nodes],
                 "line": {"width": 1, "color": "#FFFFFF"},
             },
-            customdata=[[int(missions_per.get(n, 0)), int(degree.get(n, 0))] for n in nodes],
-            hovertemplate="<b>%{text}</b><br>%{customdata[0]} missions · %{customdata[1]} partners drawn"
+            customdata=[[d, int(missions_per.get(n, 0)), int(degree.get(n, 0))] for d, n in zip(display, nodes, strict=True)],
+            hovertemplate="<b>%{customdata[0]}</b><br>%{customdata[1]} missions · %{customdata[2]} partners drawn"
             "<extra></extra>",
             showlegend=False,
         )
     )
-    fig.update_xaxes(visible=False)
-    fig.update_yaxes(visible=False, scaleanchor="x")
+    x_range = NETWORK_ASPECT + NETWORK_RANGE - 1
+    fig.update_xaxes(visible=False, range=[-x_range, x_range])
+    fig.update_yaxes(visible=False, range=[-NETWORK_RANGE, NETWORK_RANGE], scaleanchor="x")
     return finish(
         fig,
         title=f"Who works with whom: agencies linked by shared missions (≥ {min_shared})",
-        source=SOURCE_DATA,
-        height=620,
+        source=f"{SOURCE_DATA}; the {labelled} agencies with the most missions are named, the others on hover",
+        height=NETWORK_HEIGHT,
         show_legend=False,
     )
 
@@ -277,8 +332,8 @@ def agency_flow(
     real = missions.dropna(subset=["lead_agency_id"])
     leaders = list(real["lead_agency_id"].value_counts().head(top).index)
     real = real.assign(lead=real["lead_agency_id"].where(real["lead_agency_id"].isin(leaders), "other"))
-    mode_names = {"national": "National", **dict(zip(modes["mode_id"], modes["short_name"], strict=True))}
-    dest_names = destinations.set_index("destination_id")["short_name"]
+    mode_names = mode_short_labels(modes)
+    dest_names = destination_short_labels(destinations)
     lead_nodes = [*leaders, "other"] if (real["lead"] == "other").any() else leaders
     mode_nodes = [m for m in ["national", *MODE_IDS] if m in set(real["cooperation_mode_id"])]
     dest_nodes = [
@@ -378,7 +433,10 @@ def autonomy_chart(
     pivot = pivot.reindex(columns=list(AUTONOMY_CAPABILITIES)).fillna(NOT_YET)
     score = pivot.apply(lambda row: sum({ALONE: 2, WITH_PARTNERS: 1}.get(v, 0) for v in row), axis=1)
     order = list(score.sort_values(ascending=False, kind="stable").index)
-    columns = [AUTONOMY_LABELS[c] + (" ⚠" if c in single else "") for c in AUTONOMY_CAPABILITIES]
+    columns, label_lines = column_labels(
+        [AUTONOMY_LABELS[c] + (" ⚠" if c in single else "") for c in AUTONOMY_CAPABILITIES], 12
+    )
+    column_of = dict(zip(AUTONOMY_CAPABILITIES, columns, strict=True))
     fig = go.Figure()
     for status, colour in AUTONOMY_COLOURS.items():
         xs, ys, hover = [], [], []
@@ -406,7 +464,7 @@ def autonomy_chart(
                     hovertemplate="<b>%{y}</b><br>%{customdata}<extra></extra>",
                 )
             )
-    lone_pairs = [(AUTONOMY_LABELS[c] + " ⚠", escape(str(names.get(a, a)))) for c, a in single.items() if a in order]
+    lone_pairs = [(column_of[c], escape(str(names.get(a, a)))) for c, a in single.items() if a in order]
     if lone_pairs:
         fig.add_trace(
             go.Scatter(
@@ -421,13 +479,13 @@ def autonomy_chart(
     fig.update_yaxes(
         autorange="reversed", categoryorder="array", categoryarray=[escape(str(names.get(a, a))) for a in order]
     )
-    fig.update_xaxes(side="top", categoryorder="array", categoryarray=columns)
+    fig.update_xaxes(side="top", tickangle=0, categoryorder="array", categoryarray=columns)
     return finish(
         fig,
         title=f"Autonomy for cooperation: who can do what alone — {escape(scope)}",
         source=f"{SOURCE_DATA}; ⚠ = capability held by one agency only (Autonomy for cooperation §I, §VI)",
-        height=max(320, 150 + 32 * len(order)),
-        top_axis=True,
+        height=max(360, 230 + 34 * len(order)),
+        top_axis=label_lines,
     )
 
 

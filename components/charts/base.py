@@ -1,15 +1,174 @@
-"""Shared look of every figure: titles that say what is shown, a source line, one palette."""
+"""Shared look of every figure: titles that say what is shown, a source line, one palette.
+
+The house style is one Plotly template, ``h2061``, sized for a projector at 1280×720 read
+from the back of a room: 14 px tick labels and legends, 16 px axis titles, 20 px titles and
+a 14 px source line, dark text on white. Pages render with ``theme=None``, so what the
+template says is what the room sees; ``tests/test_legibility.py`` measures it in a browser.
+"""
 
 from __future__ import annotations
 
 import plotly.graph_objects as go
+import plotly.io as pio
 
 # Streamlit's own font first; exports from headless Chromium fall back to a system sans-serif.
 FONT_FAMILY = "'Source Sans 3', 'Source Sans Pro', Helvetica, Arial, 'DejaVu Sans', 'Liberation Sans', sans-serif"
 TEXT_COLOUR = "#1B1F24"
-MUTED_COLOUR = "#5A6270"
+MUTED_COLOUR = "#4A525E"  # dark grey: 7.9:1 on white, still readable on a washed-out projector
 GRID_COLOUR = "#E3E7EC"
 SOURCE_CH7 = "Planetary Exploration, Horizon 2061, ch. 7"
+
+TEMPLATE = "h2061"
+TEXT_PX = 14
+TICK_PX = 14
+AXIS_TITLE_PX = 16
+LEGEND_PX = 14
+TITLE_PX = 20
+SOURCE_PX = 14
+CELL_PX = 15  # numbers and symbols inside heatmap cells and matrix markers
+HOVER_PX = 14
+
+# Titles and source lines are wrapped before they reach the right edge of the narrowest
+# figure a page draws: 820 px, a wide-layout page at 1280 px with the sidebar open.
+TITLE_WRAP = 72
+SOURCE_WRAP = 100
+TOP_AXIS_LINE_PX = 19  # one line of column labels above a matrix
+
+
+def _template() -> go.layout.Template:
+    template = go.layout.Template(pio.templates["plotly_white"])
+    axis = {
+        "tickfont": {"size": TICK_PX, "color": TEXT_COLOUR},
+        "title": {"font": {"size": AXIS_TITLE_PX, "color": TEXT_COLOUR}, "standoff": 12},
+        "gridcolor": GRID_COLOUR,
+        "linecolor": GRID_COLOUR,
+        "zerolinecolor": GRID_COLOUR,
+        "automargin": True,
+    }
+    template.layout.update(
+        font={"family": FONT_FAMILY, "size": TEXT_PX, "color": TEXT_COLOUR},
+        title={
+            "font": {"size": TITLE_PX, "color": TEXT_COLOUR},
+            "subtitle": {"font": {"size": SOURCE_PX, "color": MUTED_COLOUR}},
+            "x": 0,
+            "xanchor": "left",
+            "xref": "container",
+            "yref": "container",
+            "y": 1,
+            "yanchor": "top",
+        },
+        legend={"font": {"size": LEGEND_PX, "color": TEXT_COLOUR}, "title": {"font": {"size": LEGEND_PX}}},
+        hoverlabel={"font": {"family": FONT_FAMILY, "size": HOVER_PX}},
+        annotationdefaults={"font": {"size": TEXT_PX, "color": TEXT_COLOUR}},
+        xaxis=axis,
+        yaxis={**axis, "ticklabelstandoff": 6},
+        paper_bgcolor="#FFFFFF",
+        plot_bgcolor="#FFFFFF",
+    )
+    for trace in template.data.heatmap:
+        trace.update(textfont={"size": CELL_PX})
+    for trace in template.data.scatter:
+        trace.update(textfont={"size": TEXT_PX})
+    for trace in template.data.bar:
+        trace.update(textfont={"size": TEXT_PX}, outsidetextfont={"size": TEXT_PX, "color": TEXT_COLOUR})
+    template.data.sankey = [go.Sankey(textfont={"size": TEXT_PX, "color": TEXT_COLOUR})]
+    return template
+
+
+pio.templates[TEMPLATE] = _template()
+
+
+def wrap(text: str, width: int) -> str:
+    """Break plain text at spaces into lines of at most ``width`` characters, joined by ``<br>``
+    (Plotly never wraps by itself: a long title or tick label runs off the figure)."""
+    lines: list[str] = []
+    for word in str(text).split():
+        if lines and len(lines[-1]) + 1 + len(word) <= width:
+            lines[-1] += " " + word
+        else:
+            lines.append(word)
+    return "<br>".join(lines)
+
+
+def shorten(text: str, width: int) -> str:
+    """``text`` cut at a word boundary to at most ``width`` characters, with an ellipsis."""
+    text = str(text)
+    if len(text) <= width:
+        return text
+    cut = text[: width - 1].rsplit(" ", 1)[0] if " " in text[: width - 1] else text[: width - 1]
+    return cut.rstrip(" ,;:–-(") + "…"
+
+
+def line_count(text: str) -> int:
+    return str(text).count("<br>") + 1
+
+
+def title_block_px(title_lines: int, source_lines: int) -> tuple[int, int]:
+    """(top pad, height) of the title and its source line, as plotly.js 4 draws them.
+
+    plotly.js anchors a multi-line title by its first line and centres a multi-line
+    subtitle, so the offsets are measured, not derived; the legibility test checks them."""
+    title_lines = max(1, min(title_lines, 3))
+    pad = 16 if title_lines == 1 else 30
+    title_bottom = 34 if title_lines == 1 else 8 + 26 * title_lines
+    source_bottom = title_bottom + (35 if source_lines == 1 else 8 + 18 * source_lines)
+    return pad, source_bottom
+
+
+LABEL_CHAR_PX = 8.0  # a generous width per character of a 14 px label, so estimates err on the side of space
+LABEL_LINE_PX = 18
+LABEL_POSITIONS = ("top center", "bottom center", "middle right", "middle left")
+
+
+def _label_box(x: float, y: float, radius: float, text: str, position: str) -> tuple[float, float, float, float]:
+    """(left, right, top, bottom) in pixels, y downwards, of a text label beside a marker."""
+    lines = text.split("<br>")
+    width, height = max(len(line) for line in lines) * LABEL_CHAR_PX + 4, LABEL_LINE_PX * len(lines)
+    if position == "top center":
+        return x - width / 2, x + width / 2, y - radius - height - 2, y - radius - 2
+    if position == "bottom center":
+        return x - width / 2, x + width / 2, y + radius + 2, y + radius + height + 2
+    if position == "middle right":
+        return x + radius + 3, x + radius + 3 + width, y - height / 2, y + height / 2
+    return x - radius - 3 - width, x - radius - 3, y - height / 2, y + height / 2
+
+
+def _boxes_meet(a: tuple, b: tuple) -> bool:
+    return a[0] < b[1] and b[0] < a[1] and a[2] < b[3] and b[2] < a[3]
+
+
+def place_labels(
+    points: list[tuple[float, float, float]],
+    texts: list[str],
+    priority: list[int],
+    bounds: tuple[float, float, float, float],
+    positions: tuple[str, ...] | list[tuple[str, ...]] = LABEL_POSITIONS,
+) -> list[str | None]:
+    """A Plotly ``textposition`` per marker, or None where every position would meet another
+    label or marker or leave ``bounds`` (left, right, top, bottom); lower priority values go first.
+
+    Plotly places scatter text without looking at its neighbours, so charts that name their
+    markers (the network, the solar-system picker) choose positions here. ``points`` are
+    (x, y, radius) in pixels, y downwards, at the narrowest width the chart is drawn: wider
+    figures only move markers apart. ``texts`` may hold ``<br>``; ``positions`` are the
+    positions to try in order, for all markers or one tuple per marker."""
+    # A marker blocks the square inscribed in its circle: a label may graze its rim, not its face.
+    markers = [(x - r * 0.7, x + r * 0.7, y - r * 0.7, y + r * 0.7) for x, y, r in points]
+    taken: list[tuple] = []
+    chosen: list[str | None] = [None] * len(points)
+    for i in sorted(range(len(points)), key=lambda n: priority[n]):
+        x, y, radius = points[i]
+        for position in positions[i] if isinstance(positions, list) else positions:
+            box = _label_box(x, y, radius, texts[i], position)
+            inside = bounds[0] <= box[0] and box[1] <= bounds[1] and bounds[2] <= box[2] and box[3] <= bounds[3]
+            blocked = any(_boxes_meet(box, other) for other in taken) or any(
+                _boxes_meet(box, marker) for j, marker in enumerate(markers) if j != i
+            )
+            if inside and not blocked:
+                chosen[i] = position
+                taken.append(box)
+                break
+    return chosen
 
 
 def finish(
@@ -20,30 +179,32 @@ def finish(
     height: int | None = None,
     legend_title: str | None = None,
     show_legend: bool = True,
-    top_axis: bool = False,
+    top_axis: int = 0,
+    legend: str | None = None,
 ) -> go.Figure:
-    """Apply the house style. ``source`` is printed under the title on screen and in exports;
-    ``top_axis`` leaves room for x-axis labels drawn above the plot (matrices)."""
+    """Apply the house style. ``source`` is printed under the title on screen and in exports.
+
+    ``top_axis`` is the number of lines of x-axis labels drawn above the plot (matrices), so
+    the title block leaves room for them. The legend stands at the right of the plot, where
+    it cannot meet an axis title; ``legend="bottom"`` puts it under charts without a bottom
+    axis (matrices with their labels on top)."""
+    title_text = wrap(title, TITLE_WRAP) if "<br>" not in title else title
+    source_text = wrap(f"Source: {source}", SOURCE_WRAP)
+    pad, block = title_block_px(line_count(title_text), line_count(source_text))
+    top = block + 14 + (top_axis * TOP_AXIS_LINE_PX + 12 if top_axis else 0)
+    legend = legend or ("bottom" if top_axis else "right")
+    if legend == "bottom":
+        placement = {"orientation": "h", "x": 0, "xanchor": "left", "y": -0.02, "yanchor": "top"}
+    else:
+        placement = {"orientation": "v", "x": 1.02, "xanchor": "left", "y": 1, "yanchor": "top"}
     fig.update_layout(
-        template="plotly_white",
-        title={
-            "text": title,
-            "x": 0,
-            "xanchor": "left",
-            "font": {"size": 18, "color": TEXT_COLOUR},
-            "subtitle": {"text": f"Source: {source}", "font": {"size": 12, "color": MUTED_COLOUR}},
-        },
-        font={"family": FONT_FAMILY, "size": 13, "color": TEXT_COLOUR},
-        margin={"l": 10, "r": 10, "t": 124 if top_axis else 84, "b": 40},
+        template=TEMPLATE,
+        title={"text": title_text, "pad": {"t": pad, "l": 2}, "subtitle": {"text": source_text}},
+        margin={"l": 10, "r": 16, "t": top, "b": 40},
         height=height,
         showlegend=show_legend,
-        legend={"title": {"text": legend_title or ""}, "orientation": "h", "y": -0.2, "x": 0, "yanchor": "top"},
-        hoverlabel={"font": {"family": FONT_FAMILY, "size": 13}},
-        paper_bgcolor="#FFFFFF",
-        plot_bgcolor="#FFFFFF",
+        legend={"title": {"text": legend_title or ""}, **placement},
     )
-    fig.update_xaxes(gridcolor=GRID_COLOUR, automargin=True)
-    fig.update_yaxes(gridcolor=GRID_COLOUR, automargin=True, ticklabelstandoff=6)
     return fig
 
 
@@ -57,7 +218,7 @@ def empty_figure(message: str, *, title: str, source: str) -> go.Figure:
         xref="paper",
         yref="paper",
         showarrow=False,
-        font={"size": 15, "color": MUTED_COLOUR},
+        font={"size": 16, "color": MUTED_COLOUR},
     )
     fig.update_xaxes(visible=False)
     fig.update_yaxes(visible=False)
@@ -94,7 +255,8 @@ def stacked_bars(
                 **{category_axis: categories, value_axis: values},
             )
         )
-    fig.update_layout(barmode=barmode)
+    # A vertical stack reads bottom-up, like Plotly's reversed legend; a horizontal one left to right.
+    fig.update_layout(barmode=barmode, legend={"traceorder": "normal" if horizontal else "reversed"})
     if horizontal:
         fig.update_yaxes(autorange="reversed", title=category_title)
         fig.update_xaxes(title=value_title)

@@ -19,9 +19,10 @@ from components.analysis import (
     mode_counts,
     status_group,
 )
-from components.charts.base import SOURCE_CH7, finish, plural, stacked_bars
-from components.schema import MODE_IDS
+from components.charts.base import SOURCE_CH7, finish, line_count, plural, stacked_bars, wrap
+from components.schema import MISSION_STATUSES, MODE_IDS
 from components.theme import OKABE_ITO, destination_colour
+from components.vocabulary import agency_labels, destination_labels, destination_short_labels, mode_labels, status_label
 
 STATUS_GROUP_COLOURS = {
     "Past": "#0072B2",
@@ -52,10 +53,11 @@ def _table_destinations(destinations: pd.DataFrame) -> pd.DataFrame:
     return destinations[destinations["in_table_7_1"]].sort_values("display_order")
 
 
-def _mode_names(modes: pd.DataFrame) -> dict[str, str]:
-    names = dict(zip(modes["mode_id"], modes["name"], strict=True))
-    names["national"] = "National (no foreign partner)"
-    return names
+def column_labels(labels: list[str], width: int) -> tuple[list[str], int]:
+    """Labels wrapped for columns of a matrix, and the number of lines the tallest one takes
+    (``finish(top_axis=...)`` leaves that much room above the plot)."""
+    wrapped = [wrap(label, width) for label in labels]
+    return wrapped, max((line_count(label) for label in wrapped), default=1)
 
 
 # ------------------------------------------------------------------ Pillar 1: science
@@ -86,15 +88,16 @@ def science_matrix(
         z.append(z_row)
         text.append(text_row)
         hover.append(hover_row)
-    x_labels = [f"Q{q.number} {q.short_title}" for q in questions.itertuples()]
+    x_labels, label_lines = column_labels([f"Q{q.number} {q.short_title}" for q in questions.itertuples()], 16)
+    short_names = destination_short_labels(destinations)
     fig = go.Figure(
         go.Heatmap(
             z=z,
             x=x_labels,
-            y=list(rows["short_name"]),
+            y=[escape(short_names[d]) for d in rows["destination_id"]],
             text=text,
             texttemplate="%{text}",
-            textfont={"size": 18, "color": "#FFFFFF"},
+            textfont={"size": 20, "color": "#FFFFFF"},
             customdata=hover,
             hovertemplate="<b>%{y} · %{x}</b><br>%{customdata}<extra></extra>",
             colorscale=[[0, "#F2F5F8"], [0.5, "#9ECAE1"], [1, "#0072B2"]],
@@ -111,9 +114,9 @@ def science_matrix(
         fig,
         title="Which of the six key questions each destination serves",
         source=f"{SOURCE_CH7} §7.2.1, §7.5.2 (our reading; ● primary, ○ supporting)",
-        height=380,
+        height=420,
         show_legend=False,
-        top_axis=True,
+        top_axis=label_lines,
     )
 
 
@@ -136,8 +139,9 @@ def missions_by_status(missions: pd.DataFrame, destinations: pd.DataFrame) -> go
     order = destinations.sort_values("display_order")
     grouped = missions.assign(group=status_group(missions["status"]))
     counts = grouped.groupby(["destination_id", "group"]).size()
+    short_names = destination_short_labels(destinations)
     fig = stacked_bars(
-        list(order["short_name"]),
+        [escape(short_names[d]) for d in order["destination_id"]],
         [
             (g, [int(counts.get((d, g), 0)) for d in order["destination_id"]], STATUS_GROUP_COLOURS[g])
             for g in STATUS_GROUP_ORDER
@@ -152,7 +156,7 @@ def missions_by_status_summary(missions: pd.DataFrame, destinations: pd.DataFram
     if missions.empty:
         return "No mission matches the current filters."
     per_destination = missions["destination_id"].value_counts()
-    names = destinations.set_index("destination_id")["name"]
+    names = destination_labels(destinations)
     top = per_destination.index[0]
     planned = int(missions["status"].isin(["in development", "planned"]).sum())
     notional = int((missions["status"] == "notional").sum())
@@ -249,9 +253,9 @@ def deep_space_antennas_summary(infrastructures: pd.DataFrame) -> str:
 
 def heritage_heatmap(heritage_table: pd.DataFrame, agencies: pd.DataFrame, destination_name: str) -> go.Figure:
     """Agency × capability at one destination: missions that demonstrated it (lead or element)."""
-    names = agencies.set_index("agency_id")["short_name"]
+    names = agency_labels(agencies)
     labels = [escape(str(names.get(a, a))) for a in heritage_table.index]
-    columns = [CAPABILITY_LABELS[c] for c in HERITAGE_CAPABILITIES]
+    columns, label_lines = column_labels([CAPABILITY_LABELS[c] for c in HERITAGE_CAPABILITIES], 12)
     values = heritage_table.to_numpy()
     fig = go.Figure(
         go.Heatmap(
@@ -268,21 +272,21 @@ def heritage_heatmap(heritage_table: pd.DataFrame, agencies: pd.DataFrame, desti
         )
     )
     fig.update_yaxes(autorange="reversed")
-    fig.update_xaxes(side="top")
+    fig.update_xaxes(side="top", tickangle=0)
     return finish(
         fig,
         title=f"Who has flown by, orbited, landed, roved or returned samples: {escape(destination_name)}",
         source=f"{SOURCE_DATA}; completed or operating missions, counted for their lead agency",
-        height=max(260, 110 + 34 * len(labels)),
+        height=max(300, 160 + 36 * len(labels)),
         show_legend=False,
-        top_axis=True,
+        top_axis=label_lines,
     )
 
 
 def heritage_summary(heritage_table: pd.DataFrame, agencies: pd.DataFrame) -> str:
     if heritage_table.empty:
         return "No agency has yet completed a mission here."
-    names = agencies.set_index("agency_id")["short_name"]
+    names = agency_labels(agencies)
     returners = [names.get(a, a) for a in heritage_table.index[heritage_table["sample_return"] > 0]]
     count = len(heritage_table)
     text = f"{plural(count, 'agency', 'agencies')} {'has' if count == 1 else 'have'} led a mission that demonstrated "
@@ -296,11 +300,11 @@ def destination_comparison(
     missions: pd.DataFrame, destinations: pd.DataFrame, modes: pd.DataFrame, first: str, second: str
 ) -> go.Figure:
     """Two destinations side by side: their missions per cooperation mode."""
-    names = destinations.set_index("destination_id")["name"]
-    mode_names = _mode_names(modes)
+    names = destination_labels(destinations)
+    mode_names = mode_labels(modes)
     order = ["national", *MODE_IDS]
     fig = stacked_bars(
-        [mode_names[m] for m in order],
+        [wrap(mode_names[m], 24) for m in order],
         [
             (
                 escape(names[d]),
@@ -322,7 +326,7 @@ def destination_comparison(
 
 
 def destination_comparison_summary(missions: pd.DataFrame, destinations: pd.DataFrame, first: str, second: str) -> str:
-    names = destinations.set_index("destination_id")["name"]
+    names = destination_labels(destinations)
     parts = []
     for destination in (first, second):
         here = missions[missions["destination_id"] == destination]
@@ -338,8 +342,9 @@ def mode_ladder(missions: pd.DataFrame, modes: pd.DataFrame) -> go.Figure:
     """The six modes as a ladder of increasing integration, with the missions that used each."""
     ordered = modes.sort_values("rank")
     counts = mode_counts(missions)
-    labels = ["National (no foreign partner)"] + [f"{r.rank}. {r.name}" for r in ordered.itertuples()]
+    mode_names = mode_labels(modes)
     ids = ["national", *ordered["mode_id"]]
+    labels = [mode_names["national"]] + [f"{r.rank}. {mode_names[r.mode_id]}" for r in ordered.itertuples()]
     hover = ["Every participant from the lead's own country"] + [escape(d) for d in ordered["definition"]]
     fig = go.Figure(
         go.Bar(
@@ -368,7 +373,7 @@ def mode_ladder_summary(missions: pd.DataFrame, modes: pd.DataFrame) -> str:
         return "No mission matches the current filters."
     counts = mode_counts(missions)
     cooperative = counts.drop("national")
-    names = _mode_names(modes)
+    names = mode_labels(modes)
     top = cooperative.idxmax()
     return (
         f"{int(cooperative.sum())} of {plural(len(missions), 'mission')} shown had foreign partners; "
@@ -379,17 +384,20 @@ def mode_ladder_summary(missions: pd.DataFrame, modes: pd.DataFrame) -> str:
 def mode_destination_matrix(missions: pd.DataFrame, modes: pd.DataFrame, destinations: pd.DataFrame) -> go.Figure:
     """Missions per mode × destination, as a clickable dot matrix (one marker per cell)."""
     order = destinations.sort_values("display_order")
-    mode_names = _mode_names(modes)
     mode_order = ["national", *modes.sort_values("rank")["mode_id"]]
+    mode_names = {m: wrap(name, 16) for m, name in mode_labels(modes).items()}
+    short_names = destination_short_labels(destinations)
+    columns, label_lines = column_labels([escape(short_names[d]) for d in order["destination_id"]], 10)
+    column_of = dict(zip(order["destination_id"], columns, strict=True))
     counts = missions.groupby(["cooperation_mode_id", "destination_id"]).size()
     xs, ys, sizes, texts, custom = [], [], [], [], []
     peak = max(int(counts.max()) if len(counts) else 1, 1)
     for mode in mode_order:
         for destination in order.itertuples():
             value = int(counts.get((mode, destination.destination_id), 0))
-            xs.append(destination.short_name)
+            xs.append(column_of[destination.destination_id])
             ys.append(mode_names[mode])
-            sizes.append(0 if value == 0 else 16 + 22 * (value / peak) ** 0.5)
+            sizes.append(0 if value == 0 else 20 + 20 * (value / peak) ** 0.5)
             texts.append(str(value) if value else "")
             custom.append([mode, destination.destination_id, value])
     fig = go.Figure(
@@ -398,7 +406,7 @@ def mode_destination_matrix(missions: pd.DataFrame, modes: pd.DataFrame, destina
             y=ys,
             mode="markers+text",
             text=texts,
-            textfont={"color": "#FFFFFF", "size": 12},
+            textfont={"color": "#FFFFFF", "size": 14},
             marker={"size": sizes, "color": "#0072B2", "symbol": "square", "line": {"width": 0}},
             customdata=custom,
             hovertemplate="<b>%{y}</b> at <b>%{x}</b>: %{customdata[2]} mission(s)<br>Click to list them"
@@ -408,14 +416,14 @@ def mode_destination_matrix(missions: pd.DataFrame, modes: pd.DataFrame, destina
     fig.update_yaxes(
         autorange="reversed", categoryorder="array", categoryarray=[mode_names[m] for m in mode_order], showgrid=True
     )
-    fig.update_xaxes(side="top", categoryorder="array", categoryarray=list(order["short_name"]), showgrid=True)
+    fig.update_xaxes(side="top", tickangle=0, categoryorder="array", categoryarray=columns, showgrid=True)
     return finish(
         fig,
         title="Missions by cooperation mode and destination",
         source=SOURCE_DATA,
-        height=460,
+        height=560,
         show_legend=False,
-        top_axis=True,
+        top_axis=label_lines,
     )
 
 
@@ -426,8 +434,8 @@ def mode_destination_summary(missions: pd.DataFrame, modes: pd.DataFrame, destin
     counts = cooperative.groupby(["cooperation_mode_id", "destination_id"]).size()
     (mode, destination), value = counts.idxmax(), counts.max()
     return (
-        f"The largest cell is {_mode_names(modes)[mode].lower()} at "
-        f"{destinations.set_index('destination_id').loc[destination, 'name']} ({plural(int(value), 'mission')})."
+        f"The largest cell is {mode_labels(modes)[mode].lower()} at "
+        f"{destination_labels(destinations)[destination]} ({plural(int(value), 'mission')})."
     )
 
 
@@ -440,12 +448,12 @@ def mode_breakdown(
     top: int = 15,
 ) -> go.Figure:
     """Missions by cooperation mode, broken down by agency (any role), launch decade or status."""
-    mode_names = _mode_names(modes)
+    mode_names = mode_labels(modes)
     if by == "agency":
         joined = participants.drop_duplicates(["mission_id", "agency_id"]).merge(
             missions[["mission_id", "cooperation_mode_id"]], on="mission_id"
         )
-        names = agencies.set_index("agency_id")["short_name"]
+        names = agency_labels(agencies)
         leaders = joined["agency_id"].value_counts().head(top).index
         joined = joined[joined["agency_id"].isin(leaders)]
         joined["group"] = joined["agency_id"].map(names)
@@ -460,27 +468,27 @@ def mode_breakdown(
         categories = sorted(joined["group"].unique())
         axis_title, title = "Launch decade (notional: window opening)", "Cooperation modes by era"
     elif by == "status":
-        joined = missions.assign(group=missions["status"].str.capitalize())
-        categories = [
-            s.capitalize()
-            for s in ("completed", "operating", "failed", "in development", "planned", "notional", "cancelled")
-            if s.capitalize() in set(joined["group"])
-        ]
+        joined = missions.assign(group=missions["status"].map(status_label))
+        shown = set(missions["status"])
+        categories = [status_label(s) for s in MISSION_STATUSES if s in shown]
         axis_title, title = "Status", "Cooperation modes by mission status"
     else:
         raise ValueError(f"unknown breakdown {by!r}")
     counts = joined.groupby(["group", "cooperation_mode_id"]).size()
+    # Agencies and statuses are names that collide under vertical bars at 820 px: they read as rows.
+    horizontal = by != "era"
     fig = stacked_bars(
         [escape(str(c)) for c in categories],
         [
-            (mode_names[m], [int(counts.get((c, m), 0)) for c in categories], MODE_COLOURS[m])
+            (wrap(mode_names[m], 22), [int(counts.get((c, m), 0)) for c in categories], MODE_COLOURS[m])
             for m in ["national", *MODE_IDS]
         ],
-        horizontal=False,
+        horizontal=horizontal,
         value_title="Missions",
         category_title=axis_title,
     )
-    return finish(fig, title=title, source=SOURCE_DATA, height=460, legend_title="Mode")
+    height = max(420, 150 + 30 * len(categories)) if horizontal else 460
+    return finish(fig, title=title, source=SOURCE_DATA, height=height, legend_title="Mode")
 
 
 def mode_breakdown_summary(missions: pd.DataFrame, by: str) -> str:
@@ -499,8 +507,12 @@ def mode_breakdown_summary(missions: pd.DataFrame, by: str) -> str:
 
 def recommended_vs_practised_chart(table: pd.DataFrame, modes: pd.DataFrame, destinations: pd.DataFrame) -> go.Figure:
     """Table 7.1's recommended modes beside the modes missions actually used; gaps in vermillion."""
-    names = destinations.set_index("destination_id")["short_name"]
-    mode_names = _mode_names(modes)
+    short_names = destination_short_labels(destinations)
+    columns, label_lines = column_labels(
+        [escape(short_names[d]) for d in _table_destinations(destinations)["destination_id"]], 10
+    )
+    names = dict(zip(_table_destinations(destinations)["destination_id"], columns, strict=True))
+    mode_names = {m: wrap(name, 16) for m, name in mode_labels(modes).items()}
     fig = go.Figure()
     for category, colour in CATEGORY_COLOURS.items():
         part = table[table["category"] == category]
@@ -529,25 +541,21 @@ def recommended_vs_practised_chart(table: pd.DataFrame, modes: pd.DataFrame, des
         )
     ordered_modes = [mode_names[m] for m in modes.sort_values("rank")["mode_id"]]
     fig.update_yaxes(autorange="reversed", categoryorder="array", categoryarray=ordered_modes)
-    fig.update_xaxes(
-        side="top",
-        categoryorder="array",
-        categoryarray=[names[d] for d in _table_destinations(destinations)["destination_id"]],
-    )
+    fig.update_xaxes(side="top", tickangle=0, categoryorder="array", categoryarray=columns)
     return finish(
         fig,
         title="Recommended vs practised: Table 7.1's modes beside the modes missions used",
         source=f"Recommendations reconstructed from {SOURCE_CH7} §7.5.2; missions flown or committed",
-        height=480,
+        height=560,
         legend_title="",
-        top_axis=True,
+        top_axis=label_lines,
     )
 
 
 def recommended_vs_practised_summary(table: pd.DataFrame, destinations: pd.DataFrame, modes: pd.DataFrame) -> str:
     gaps = table[table["category"] == "recommended, not yet practised"]
-    names = destinations.set_index("destination_id")["name"]
-    mode_names = _mode_names(modes)
+    names = destination_labels(destinations)
+    mode_names = mode_labels(modes)
     if gaps.empty:
         return "Every recommended mode has been practised by at least one mission shown."
     listed = "; ".join(f"{mode_names[r.mode_id].lower()} at {names[r.destination_id]}" for r in gaps.itertuples())

@@ -8,36 +8,68 @@ import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 
-from components.charts.base import MUTED_COLOUR, finish
+from components.charts.base import LABEL_POSITIONS, MUTED_COLOUR, finish, place_labels, wrap
 from components.charts.explore import SOURCE_DATA
 from components.theme import destination_colour
+from components.vocabulary import destination_short_labels
 
 NO_DISTANCE_AU = 400.0  # where bodies without a single distance are drawn, past a marked break
 BREAK_AU = 220.0
+X_RANGE_AU = (0.25, 1800.0)
+HEIGHT = 620
+PLOT_PX = (640, 400)  # the plot's width in the narrowest figure (820 px) and its height
+HEADROOM = 1.0  # rows of room above the first row, for the labels of its bodies
+LABELLED_TYPES = ("planet", "region", "system", "small-body class", "dwarf planet")
+
+
+def _label_positions(shown: pd.DataFrame, rows: int) -> list[str | None]:
+    """A text position per body, or None where its name would meet another's (hover names it).
+
+    Planets, regions and classes are named first, then moons, then the bodies with most
+    missions."""
+    span = np.log10(X_RANGE_AU[1]) - np.log10(X_RANGE_AU[0])
+    x = (np.log10(shown["x"].astype(float).to_numpy()) - np.log10(X_RANGE_AU[0])) / span * PLOT_PX[0]
+    y = (shown["y"].astype(float).to_numpy() + HEADROOM) / (rows - 1 + HEADROOM + 0.6) * PLOT_PX[1]
+    radius = (8 + 4.5 * np.sqrt(shown["missions"].astype(float).to_numpy())) / 2
+    kind = shown["body_type"].astype(str)
+    importance = np.where(kind.isin(LABELLED_TYPES), 0, np.where(kind == "moon", 1, 2))
+    rank = pd.DataFrame({"importance": importance, "missions": -shown["missions"].to_numpy()}).sort_values(
+        ["importance", "missions"], kind="stable"
+    )
+    priority = np.empty(len(shown), dtype=int)
+    priority[rank.index.to_numpy()] = np.arange(len(shown))
+    # A planet with moons stacked under it is named at its left, leaving the room above to its neighbour.
+    stacked = (shown.groupby(["destination_id", "x"])["offset"].transform("max") > 0).to_numpy()
+    positions = [("middle left", *LABEL_POSITIONS) if top else LABEL_POSITIONS for top in stacked]
+    return place_labels(
+        list(zip(x, y, radius, strict=True)),
+        list(shown["label"]),
+        list(priority),
+        (0, PLOT_PX[0], 0, PLOT_PX[1]),
+        positions,
+    )
 
 
 def solar_system_picker(bodies: pd.DataFrame, missions: pd.DataFrame, destinations: pd.DataFrame) -> go.Figure:
     """Bodies by mean distance from the Sun (log scale), sized by missions, coloured by destination."""
     counts = missions["body_id"].value_counts()
     order = destinations.sort_values("display_order")
+    short_names = destination_short_labels(destinations)
     row_of = {d: i for i, d in enumerate(order["destination_id"])}
     shown = bodies[bodies["destination_id"].isin(row_of) & (bodies["body_id"] != "sun")].copy()
     shown["missions"] = shown["body_id"].map(counts).fillna(0).astype(int)
-    shown = shown[
-        (shown["missions"] > 0) | (shown["body_type"].isin(["planet", "region", "system", "small-body class"]))
-    ]
+    shown = shown[(shown["missions"] > 0) | (shown["body_type"].isin(["planet", "region", "system", "small-body class"]))]
     shown["x"] = shown["mean_distance_au"].fillna(NO_DISTANCE_AU)
     shown["row"] = shown["destination_id"].map(row_of).astype(float)
     # Spread bodies that share a distance (a planet and its moons) vertically within their row.
     shown = shown.sort_values(["destination_id", "x", "missions"], ascending=[True, True, False])
     shown["offset"] = shown.groupby(["destination_id", "x"]).cumcount()
     shown["y"] = (
-        shown["row"] + (shown["offset"] - shown.groupby(["destination_id", "x"])["offset"].transform("mean")) * 0.22
+        shown["row"] + (shown["offset"] - shown.groupby(["destination_id", "x"])["offset"].transform("mean")) * 0.2
     )
-    # Label planets, regions, classes and busy targets; the rest are named on hover.
-    shown["labelled"] = shown["body_type"].isin(["planet", "region", "system", "small-body class", "moon"]) & (
-        shown["offset"] == 0
-    ) | (shown["missions"] >= 4)
+    rows = int(shown["row"].max()) + 1 if len(shown) else 1
+    shown["label"] = [wrap(escape(str(n)), 13) for n in shown["name"]]
+    shown["slot"] = [p or "" for p in _label_positions(shown, rows)]
     fig = go.Figure()
     for destination in order.itertuples():
         part = shown[shown["destination_id"] == destination.destination_id]
@@ -46,18 +78,15 @@ def solar_system_picker(bodies: pd.DataFrame, missions: pd.DataFrame, destinatio
         distance_text = part["mean_distance_au"].map(lambda d: f"{d:g} AU" if pd.notna(d) else "no single distance")
         fig.add_trace(
             go.Scatter(
-                name=escape(destination.short_name),
+                name=escape(short_names[destination.destination_id]),
                 x=part["x"],
                 y=part["y"],
                 mode="markers+text",
-                text=[
-                    escape(str(n)) if labelled else ""
-                    for n, labelled in zip(part["name"], part["labelled"], strict=True)
-                ],
-                textposition="top center",
-                textfont={"size": 10},
+                text=[label if slot else "" for label, slot in zip(part["label"], part["slot"], strict=True)],
+                textposition=[slot or "top center" for slot in part["slot"]],
+                textfont={"size": 14, "color": "#1B1F24"},
                 marker={
-                    "size": 8 + 5 * np.sqrt(part["missions"]),
+                    "size": 8 + 4.5 * np.sqrt(part["missions"]),
                     "color": destination_colour(destination.destination_id),
                     "line": {"width": 1, "color": "#333333"},
                     "opacity": 0.9,
@@ -84,7 +113,7 @@ def solar_system_picker(bodies: pd.DataFrame, missions: pd.DataFrame, destinatio
         text="Earth (1 AU)",
         showarrow=False,
         yanchor="bottom",
-        font={"size": 11, "color": "#0072B2"},
+        font={"size": 14, "color": "#005A8F"},
     )
     fig.add_shape(
         type="line", x0=BREAK_AU, x1=BREAK_AU, y0=0, y1=1, yref="paper", line={"color": MUTED_COLOUR, "dash": "dash"}
@@ -97,19 +126,19 @@ def solar_system_picker(bodies: pd.DataFrame, missions: pd.DataFrame, destinatio
         text="no single distance",
         showarrow=False,
         yanchor="bottom",
-        font={"size": 11, "color": MUTED_COLOUR},
+        font={"size": 14, "color": MUTED_COLOUR},
     )
     fig.update_xaxes(
         type="log",
-        range=[np.log10(0.25), np.log10(1200)],
+        range=[np.log10(X_RANGE_AU[0]), np.log10(X_RANGE_AU[1])],
         title="Mean distance from the Sun (AU, log)",
         tickvals=[0.3, 1, 3, 10, 30, 100],
         ticktext=["0.3", "1", "3", "10", "30", "100"],
     )
     fig.update_yaxes(
-        tickvals=list(range(len(order))),
-        ticktext=[escape(n) for n in order["short_name"]],
-        autorange="reversed",
+        tickvals=list(range(rows)),
+        ticktext=[escape(short_names[d]) for d in order["destination_id"]][:rows],
+        range=[rows - 0.4, -HEADROOM],
         showgrid=False,
         zeroline=False,
     )
@@ -117,8 +146,9 @@ def solar_system_picker(bodies: pd.DataFrame, missions: pd.DataFrame, destinatio
         fig,
         title="The Solar System and beyond: click a body to explore its destination",
         source=f"{SOURCE_DATA}; distances: NSSDCA fact sheets, JPL Small-Body Database",
-        height=520,
+        height=HEIGHT,
         show_legend=False,
+        top_axis=1,
     )
 
 
