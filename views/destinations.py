@@ -3,7 +3,7 @@
 import pandas as pd
 import streamlit as st
 
-from components.analysis import partner_missions, status_group, table_7_1
+from components.analysis import STATUS_GROUP_ORDER, partner_missions, status_group, table_7_1
 from components.charts import ChartContext
 from components.data import get_dataset
 from components.filters import narrow
@@ -121,10 +121,13 @@ if tables_ready(dataset, "missions", "mission_participants", "agencies"):
     st.subheader("Missions")
     here = narrow(ctx.filtered, destinations=(focus,)).missions
     counts = status_group(here["status"]).value_counts()
-    for column, group in zip(st.columns(4), ("Past", "Operating", "Planned", "Notional (2041–2061)"), strict=True):
+    for column, group in zip(st.columns(len(STATUS_GROUP_ORDER)), STATUS_GROUP_ORDER, strict=True):
         column.metric(group, int(counts.get(group, 0)), border=True)
-    if state.is_filtered:
-        st.caption("Counts follow the sidebar filters.")
+    st.caption(
+        f"{len(here)} missions shown"
+        + (", following the sidebar filters" if state.is_filtered else "")
+        + ". Past: completed or failed; planned: in development or planned."
+    )
     choice_buttons("Colour the timeline by", "dcolour", choices, state)
     state = current_state(dataset)
     render_chart("destination_timeline", ChartContext(dataset, state))
