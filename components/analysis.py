@@ -20,9 +20,9 @@ STATUS_GROUPS = {
     "operating": "Operating",
     "in development": "Planned",
     "planned": "Planned",
-    "notional": "Notional (2041–2061)",
+    "notional": "Notional",
 }
-STATUS_GROUP_ORDER = ("Past", "Operating", "Planned", "Notional (2041–2061)", "Cancelled")
+STATUS_GROUP_ORDER = ("Past", "Operating", "Planned", "Notional", "Cancelled")
 
 # The capabilities a reader recognises as "heritage" at a destination, in order of difficulty.
 HERITAGE_CAPABILITIES = ("flyby", "orbit", "landing", "roving", "sample_return")

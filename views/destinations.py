@@ -14,14 +14,9 @@ from components.widgets import choice_buttons, choice_select, set_choice
 
 dataset = get_dataset()
 st.title("Destinations")
-st.markdown(
-    "For each destination, Table 7.1 of the chapter sets out what international cooperation would bring and which "
-    "cooperation modes fit best. Pick a row to open the destination."
-)
-st.info(
-    "Table 7.1 is printed as an image in the book. These rows are **reconstructed** from the numbered paragraphs "
-    "of ch. 7 §7.5.2 (1)–(6) and cite the paragraph each comes from.",
-    icon=":material/info:",
+st.caption(
+    "What international cooperation would bring to each destination, and which cooperation modes fit best "
+    "(Table 7.1 of the chapter, below), with the missions that have gone there."
 )
 
 if not tables_ready(dataset, "destinations", "destination_benefits", "destination_modes", "cooperation_modes"):
@@ -49,44 +44,39 @@ def _open_picked_row() -> None:
         set_choice("focus", rows.iloc[picked[0]]["destination_id"])
 
 
-st.subheader("Table 7.1: scientific benefits and promising cooperation modes")
-st.caption("Tick a row (or use the selector below) to open that destination; every cell is also written out below.")
-if rows.empty:
-    st.info(
-        "No destination has the selected cooperation modes among its recommendations.", icon=":material/search_off:"
-    )
-else:
-    st.dataframe(
-        rows,
-        hide_index=True,
-        column_order=("destination", "benefits", "recommended_modes", "paragraph"),
-        column_config={
-            "destination": st.column_config.TextColumn("Destination", width="medium"),
-            "benefits": st.column_config.ListColumn("Benefits of cooperation", width="large"),
-            "recommended_modes": st.column_config.ListColumn("Most promising modes", width="large"),
-            "paragraph": st.column_config.TextColumn("Source", width="small"),
-        },
-        on_select=_open_picked_row,
-        selection_mode="single-row",
-        key="table_7_1",
-        width="stretch",
-        row_height=64,
-    )
-    with st.expander("Read Table 7.1 in full", icon=":material/table_rows:"):
-        for row in rows.itertuples():
-            st.markdown(
-                f"**{md(row.destination)}** *(ch. 7 {md(row.paragraph)})*  \n"
-                f"*Benefits:* {'; '.join(md(b) for b in row.benefits)}  \n"
-                f"*Most promising modes:* {', '.join(md(m) for m in row.recommended_modes)}"
-            )
-
-focus = choice_select("Destination to explore", "focus", choices, state)
+picker_col, link_col = st.columns([2, 3], vertical_alignment="bottom")
+with picker_col:
+    focus = choice_select("Destination to explore", "focus", choices, state)
 state = current_state(dataset)
+with link_col:
+    st.page_link(
+        "views/cooperation.py",
+        label=f"See how missions to {md(names[focus])} cooperated",
+        icon=":material/handshake:",
+        query_params=link_params(state, choices, destinations=(focus,)),
+    )
 
 destination = dataset.destinations.set_index("destination_id").loc[focus]
 ctx = ChartContext(dataset, state)
 st.header(md(destination["name"]))
 st.markdown(f"{md(destination['summary'])} *(ch. 7 {md(destination['table_paragraph'])})*")
+
+if tables_ready(dataset, "missions", "mission_participants", "agencies"):
+    here = narrow(ctx.filtered, destinations=(focus,)).missions
+    counts = status_group(here["status"]).value_counts()
+    for column, group in zip(st.columns(len(STATUS_GROUP_ORDER)), STATUS_GROUP_ORDER, strict=True):
+        column.metric(group, int(counts.get(group, 0)), border=True)
+    caption_col, colour_col = st.columns([3, 2], vertical_alignment="center")
+    caption_col.caption(
+        f"{len(here)} missions shown"
+        + (", following the sidebar filters" if state.is_filtered else "")
+        + ". Past: completed or failed; planned: in development or planned; notional: Horizon 2061 concepts for "
+        "2041–2061."
+    )
+    with colour_col:
+        choice_buttons("Colour the timeline by", "dcolour", choices, state, label_visibility="collapsed")
+    state = current_state(dataset)
+    render_chart("destination_timeline", ChartContext(dataset, state))
 
 benefits_col, modes_col = st.columns(2)
 with benefits_col.container(border=True):
@@ -118,20 +108,6 @@ if tables_ready(dataset, "destination_questions", "science_questions"):
     )
 
 if tables_ready(dataset, "missions", "mission_participants", "agencies"):
-    st.subheader("Missions")
-    here = narrow(ctx.filtered, destinations=(focus,)).missions
-    counts = status_group(here["status"]).value_counts()
-    for column, group in zip(st.columns(len(STATUS_GROUP_ORDER)), STATUS_GROUP_ORDER, strict=True):
-        column.metric(group, int(counts.get(group, 0)), border=True)
-    st.caption(
-        f"{len(here)} missions shown"
-        + (", following the sidebar filters" if state.is_filtered else "")
-        + ". Past: completed or failed; planned: in development or planned."
-    )
-    choice_buttons("Colour the timeline by", "dcolour", choices, state)
-    state = current_state(dataset)
-    render_chart("destination_timeline", ChartContext(dataset, state))
-
     st.subheader("Heritage: who has been there")
     render_chart("destination_heritage", ctx)
     partners = partner_missions(dataset.missions, dataset.mission_participants, focus)
@@ -154,12 +130,42 @@ if tables_ready(dataset, "groups"):
         status = " (proposed)" if group.status == "proposed" else ""
         st.markdown(f"- **{md(group.short_name)}**{status}{founded}: {md(group.focus)} *({md(group.source)})*")
 
-st.page_link(
-    "views/cooperation.py",
-    label=f"See how missions to {md(destination['name'])} cooperated",
-    icon=":material/handshake:",
-    query_params=link_params(state, choices, destinations=(focus,)),
+st.divider()
+st.subheader("Table 7.1: scientific benefits and promising cooperation modes")
+st.info(
+    "Table 7.1 is printed as an image in the book. These rows are **reconstructed** from the numbered paragraphs "
+    "of ch. 7 §7.5.2 (1)–(6) and cite the paragraph each comes from.",
+    icon=":material/info:",
 )
+st.caption("Tick a row (or use the selector below) to open that destination; every cell is also written out below.")
+if rows.empty:
+    st.info(
+        "No destination has the selected cooperation modes among its recommendations.", icon=":material/search_off:"
+    )
+else:
+    st.dataframe(
+        rows,
+        hide_index=True,
+        column_order=("destination", "benefits", "recommended_modes", "paragraph"),
+        column_config={
+            "destination": st.column_config.TextColumn("Destination", width="medium"),
+            "benefits": st.column_config.ListColumn("Benefits of cooperation", width="large"),
+            "recommended_modes": st.column_config.ListColumn("Most promising modes", width="large"),
+            "paragraph": st.column_config.TextColumn("Source", width="small"),
+        },
+        on_select=_open_picked_row,
+        selection_mode="single-row",
+        key="table_7_1",
+        width="stretch",
+        row_height=64,
+    )
+    with st.expander("Read Table 7.1 in full", icon=":material/table_rows:"):
+        for row in rows.itertuples():
+            st.markdown(
+                f"**{md(row.destination)}** *(ch. 7 {md(row.paragraph)})*  \n"
+                f"*Benefits:* {'; '.join(md(b) for b in row.benefits)}  \n"
+                f"*Most promising modes:* {', '.join(md(m) for m in row.recommended_modes)}"
+            )
 
 st.divider()
 st.subheader("Compare two destinations")

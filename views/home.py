@@ -58,25 +58,7 @@ if tables_ready(dataset, "missions", "mission_participants", "agencies", "destin
     scope = "the missions shown" if state.is_filtered else "all missions in the data"
     st.caption(
         f"Among {scope} ({describe(state, vocabulary)}): {counts.cooperative} of {counts.real} flown or committed "
-        f"missions were cooperative. {COOPERATIVE_DEFINITION}"
-    )
-
-    st.subheader("Destinations at a glance")
-    overview = destination_counts(ctx.filtered.missions, dataset.destinations)
-    st.dataframe(
-        overview,
-        hide_index=True,
-        column_order=("name", "in_table_7_1", "missions", "real", "cooperative", "notional"),
-        column_config={
-            "name": st.column_config.TextColumn("Destination", width="medium"),
-            "in_table_7_1": st.column_config.CheckboxColumn("In Table 7.1"),
-            "missions": st.column_config.NumberColumn("Missions", format="%d"),
-            "real": st.column_config.ProgressColumn(
-                "Flown or committed", format="%d", min_value=0, max_value=int(overview["real"].max() or 1)
-            ),
-            "cooperative": st.column_config.NumberColumn("Cooperative", format="%d"),
-            "notional": st.column_config.NumberColumn("Notional 2041–2061", format="%d"),
-        },
+        f"missions were cooperative (tagged with one of the six modes of §7.5.1; notional concepts excluded)."
     )
 
 if tables_ready(dataset, "bodies", "missions", "mission_participants", "destinations"):
@@ -97,6 +79,25 @@ if tables_ready(dataset, "bodies", "missions", "mission_participants", "destinat
         label=f"Open the {md(vocabulary.label('destinations', chosen))} deep dive",
         icon=":material/arrow_forward:",
         query_params=link_params(state, choices, focus=chosen),
+    )
+
+if tables_ready(dataset, "missions", "mission_participants", "agencies", "destinations"):
+    st.subheader("Destinations at a glance")
+    overview = destination_counts(ctx.filtered.missions, dataset.destinations)
+    st.dataframe(
+        overview,
+        hide_index=True,
+        column_order=("name", "in_table_7_1", "missions", "real", "cooperative", "notional"),
+        column_config={
+            "name": st.column_config.TextColumn("Destination", width="medium"),
+            "in_table_7_1": st.column_config.CheckboxColumn("In Table 7.1"),
+            "missions": st.column_config.NumberColumn("Missions", format="%d"),
+            "real": st.column_config.ProgressColumn(
+                "Flown or committed", format="%d", min_value=0, max_value=int(overview["real"].max() or 1)
+            ),
+            "cooperative": st.column_config.NumberColumn("Cooperative", format="%d"),
+            "notional": st.column_config.NumberColumn("Notional 2041–2061", format="%d"),
+        },
     )
 
 if tables_ready(dataset, "pillars"):

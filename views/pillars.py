@@ -33,6 +33,9 @@ if tables_ready(dataset, "pillars"):
     ctx = ChartContext(dataset, state)
 
     st.header(f"Pillar {int(pillar['number'])}: {md(pillar['name'])}")
+    for chart_id in CHARTS_BY_PILLAR[step]:
+        render_chart(chart_id, ctx)
+
     covers_col, brings_col, suited_col = st.columns(3)
     with covers_col.container(border=True):
         st.markdown("**What it covers**")
@@ -45,9 +48,6 @@ if tables_ready(dataset, "pillars"):
         icon = ":material/account_balance:" if kind == "governmental" else ":material/groups:"
         st.markdown(f"**Best suited: {md(kind)} cooperation** {icon}")
         st.markdown(f"{md(pillar['suited_rationale'])}  \n*ch. 7 {md(pillar['suited_section'])}*")
-
-    for chart_id in CHARTS_BY_PILLAR[step]:
-        render_chart(chart_id, ctx)
 
     if step == "science" and tables_ready(dataset, "science_questions"):
         st.subheader("The six key questions")
