@@ -11,7 +11,8 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import date
-from functools import cached_property
+from functools import cached_property, wraps
+from typing import TypeVar
 
 import pandas as pd
 import plotly.graph_objects as go
@@ -30,8 +31,10 @@ from components.analysis import (
 from components.charts import agencies, explore, maps, solar, timeline
 from components.data import Dataset, load_basemap
 from components.filters import FilteredData, FilterState, apply_filters
+from components.metrics import took_part
 from components.state import resolve, view_choices
 
+T = TypeVar("T")
 SIDEBAR_FILTERS = ("destinations", "agencies", "statuses", "modes", "years")
 
 
@@ -43,6 +46,7 @@ class ChartContext:
     state: FilterState
     options: Mapping[str, object] = field(default_factory=dict)
     today: date = field(default_factory=date.today)
+    memo: dict[str, object] = field(default_factory=dict, compare=False, repr=False)
 
     def __post_init__(self) -> None:
         # Charts read the resolved state, so a chart and its page never pick different defaults.
@@ -52,6 +56,18 @@ class ChartContext:
     def filtered(self) -> FilteredData:
         """Computed once per context; every chart of a page run shares it."""
         return apply_filters(self.state, self.dataset.missions, self.dataset.mission_participants)
+
+
+def _once(inputs: Callable[[ChartContext], T]) -> Callable[[ChartContext], T]:
+    """Inputs shared by a chart's figure and its summary are computed once per context."""
+
+    @wraps(inputs)
+    def cached(ctx: ChartContext) -> T:
+        if inputs.__name__ not in ctx.memo:
+            ctx.memo[inputs.__name__] = inputs(ctx)
+        return ctx.memo[inputs.__name__]  # type: ignore[return-value]
+
+    return cached
 
 
 @dataclass(frozen=True)
@@ -81,16 +97,19 @@ def _focus_name(ctx: ChartContext) -> str:
     return str(ctx.dataset.destinations.set_index("destination_id").loc[_focus(ctx), "name"])
 
 
+@_once
 def _focus_missions(ctx: ChartContext):
     missions = ctx.filtered.missions
     return missions[missions["destination_id"] == _focus(ctx)]
 
 
+@_once
 def _contributions(ctx: ChartContext):
     f = ctx.filtered
     return payload_and_platform_contributions(f.missions, f.participants, ctx.dataset.agencies)
 
 
+@_once
 def _recommended(ctx: ChartContext):
     """Against all modes: with a mode filter on, every other mode would otherwise show as a gap."""
     d = ctx.dataset
@@ -98,6 +117,7 @@ def _recommended(ctx: ChartContext):
     return recommended_vs_practised(d.destination_modes, every_mode.missions, d.destinations)
 
 
+@_once
 def _heritage(ctx: ChartContext):
     return heritage(ctx.dataset.missions, ctx.dataset.mission_participants, _focus(ctx))
 
@@ -110,12 +130,14 @@ def _profile_name(ctx: ChartContext) -> str:
     return str(ctx.dataset.agencies.set_index("agency_id").loc[_profile(ctx), "short_name"])
 
 
+@_once
 def _profile_missions(ctx: ChartContext) -> pd.DataFrame:
     f = ctx.filtered
     mine = set(f.participants.loc[f.participants["agency_id"] == _profile(ctx), "mission_id"])
     return f.missions[f.missions["mission_id"].isin(mine)]
 
 
+@_once
 def autonomy_view(ctx: ChartContext) -> tuple[pd.DataFrame, dict[str, str], str, list[str]]:
     """The autonomy matrix for the state's scope, year and group, its lone holders, a label and
     the group's members (empty when not reading within a group)."""
@@ -136,10 +158,19 @@ def autonomy_view(ctx: ChartContext) -> tuple[pd.DataFrame, dict[str, str], str,
     return matrix, single_holders(matrix), ", ".join(parts), members
 
 
+@_once
+def _co_participation(ctx: ChartContext) -> pd.DataFrame:
+    return co_participation(ctx.filtered.participants)
+
+
+@_once
+def _partners(ctx: ChartContext) -> pd.Series:
+    return partners_of(_profile(ctx), ctx.filtered.participants)
+
+
+@_once
 def _map_inputs(ctx: ChartContext) -> tuple[pd.DataFrame, pd.Series]:
-    participants = ctx.filtered.participants
-    per_agency = participants.drop_duplicates(["agency_id", "mission_id"])["agency_id"].value_counts()
-    return co_participation(participants), per_agency
+    return _co_participation(ctx), took_part(ctx.filtered.participants)
 
 
 def _timeline(ctx: ChartContext) -> go.Figure:
@@ -346,9 +377,9 @@ CHARTS: tuple[ChartSpec, ...] = (
         "Co-participation network",
         "agencies",
         lambda c: agencies.co_participation_network(
-            co_participation(c.filtered.participants), c.filtered.missions, c.filtered.participants, c.dataset.agencies
+            _co_participation(c), c.filtered.missions, c.filtered.participants, c.dataset.agencies
         ),
-        lambda c: agencies.network_summary(co_participation(c.filtered.participants), c.dataset.agencies),
+        lambda c: agencies.network_summary(_co_participation(c), c.dataset.agencies),
         reads=SIDEBAR_FILTERS,
         tables=("missions", "mission_participants", "agencies"),
     ),
@@ -367,13 +398,8 @@ CHARTS: tuple[ChartSpec, ...] = (
         "agency_partners",
         "An agency's partners",
         "agencies",
-        lambda c: agencies.partners_bar(
-            partners_of(_profile(c), c.filtered.participants), c.dataset.agencies, _profile_name(c)
-        ),
-        lambda c: (
-            f"{_profile_name(c)} shared missions with "
-            f"{len(partners_of(_profile(c), c.filtered.participants))} agencies among those shown."
-        ),
+        lambda c: agencies.partners_bar(_partners(c), c.dataset.agencies, _profile_name(c)),
+        lambda c: f"{_profile_name(c)} shared missions with {len(_partners(c))} agencies among those shown.",
         reads=(*SIDEBAR_FILTERS, "profile"),
         tables=("missions", "mission_participants", "agencies"),
     ),

@@ -1,0 +1,40 @@
+"""The chart registry: stable ids, resolved state, inputs computed once per figure and summary."""
+
+from __future__ import annotations
+
+import components.charts as charts
+from components.charts import CHARTS, ChartContext, build
+from components.data import Dataset
+from components.filters import FilterState
+
+
+def test_chart_ids_are_unique_and_stable() -> None:
+    ids = [chart.chart_id for chart in CHARTS]
+    assert len(ids) == len(set(ids)) == 23
+    assert {"missions_timeline", "autonomy_matrix", "cooperation_map", "home_solar_system"} <= set(ids)
+
+
+def test_the_map_builds_its_inputs_once(dataset: Dataset, monkeypatch) -> None:
+    calls = []
+    real = charts.co_participation
+
+    def counting(participants):
+        calls.append(len(participants))
+        return real(participants)
+
+    monkeypatch.setattr(charts, "co_participation", counting)
+    build("cooperation_map", ChartContext(dataset, FilterState()))
+    assert len(calls) == 1
+
+
+def test_the_autonomy_matrix_is_derived_once(dataset: Dataset, monkeypatch) -> None:
+    calls = []
+    real = charts.autonomy_matrix
+
+    def counting(*args, **kwargs):
+        calls.append(1)
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(charts, "autonomy_matrix", counting)
+    build("autonomy_matrix", ChartContext(dataset, FilterState()))
+    assert len(calls) == 1
