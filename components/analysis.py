@@ -10,7 +10,6 @@ from components.schema import CAPABILITIES, MODE_IDS
 
 # Missions that exist or are committed; notional Horizon 2061 concepts have no partners yet.
 REAL_STATUSES = ("completed", "operating", "failed", "in development", "planned")
-FLOWN_STATUSES = ("completed", "operating", "failed")
 
 # Statuses grouped the way a reader asks about a destination's missions.
 STATUS_GROUPS = {
@@ -48,10 +47,6 @@ def status_group(status: pd.Series) -> pd.Series:
 def decade(years: pd.Series) -> pd.Series:
     """'1960s', '1970s', … for a year column (missing stays missing)."""
     return years.map(lambda y: f"{int(y) // 10 * 10}s" if pd.notna(y) else pd.NA)
-
-
-def agency_country(participants: pd.DataFrame, agencies: pd.DataFrame) -> pd.DataFrame:
-    return participants.merge(agencies[["agency_id", "country", "short_name"]], on="agency_id", how="left")
 
 
 def foreign_contributions(missions: pd.DataFrame, participants: pd.DataFrame, agencies: pd.DataFrame) -> pd.DataFrame:

@@ -128,7 +128,6 @@ MODE_IDS = (
 )
 PARTICIPANT_ROLES = ("lead", "element", "instrument", "infrastructure", "launch", "exchange")
 AGENCY_KINDS = ("national agency", "intergovernmental", "research body", "company", "non-profit")
-YES_NO = ("true", "false")
 
 TABLES: tuple[TableSpec, ...] = (
     TableSpec(

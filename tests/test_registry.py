@@ -38,3 +38,9 @@ def test_the_autonomy_matrix_is_derived_once(dataset: Dataset, monkeypatch) -> N
     monkeypatch.setattr(charts, "autonomy_matrix", counting)
     build("autonomy_matrix", ChartContext(dataset, FilterState()))
     assert len(calls) == 1
+
+
+def test_each_page_lists_its_charts() -> None:
+    counts = {page: len(charts.charts_for(page)) for page in ("home", "pillars", "destinations", "cooperation")}
+    counts |= {page: len(charts.charts_for(page)) for page in ("missions", "agencies")}
+    assert counts == {"home": 1, "pillars": 4, "destinations": 3, "cooperation": 6, "missions": 1, "agencies": 8}
