@@ -2,19 +2,26 @@
 
 from __future__ import annotations
 
+import html
 from datetime import date
+from html import escape
+from itertools import pairwise
 
 import pandas as pd
 import plotly.graph_objects as go
+import plotly.io as pio
 import pydeck as pdk
 import pytest
 
-from components.analysis import heritage, recommended_vs_practised, table_7_1
-from components.charts import CHARTS, CHARTS_BY_ID, ChartContext, build
-from components.charts.timeline import mission_spans, mission_timeline
+from components.analysis import co_participation, heritage, recommended_vs_practised, table_7_1
+from components.charts import CHARTS, CHARTS_BY_ID, ChartContext, agencies, build
+from components.charts.base import LABEL_POSITIONS, TEMPLATE, text_width_px
+from components.charts.maps import STATION_COLOUR_HEX, arc_width_px, map_legend, node_radius_px
+from components.charts.timeline import NARROWEST_PLOT_PX, mission_spans, mission_timeline, timeline_pages
 from components.data import Dataset
 from components.filters import FilterState
 from components.theme import agency_colour
+from components.vocabulary import agency_labels, destination_labels, mode_labels
 
 TODAY = date(2026, 11, 22)
 STATES = {
@@ -88,12 +95,76 @@ def test_timeline_uses_real_dates_and_marks_notional_windows(dataset: Dataset) -
     assert fig.layout.xaxis.type == "date"
     assert all(str(b).startswith(("19", "20")) for trace in bars for b in trace.base)
     assert all(x > 0 for trace in bars for x in trace.x)
-    notional = [t for t in bars if "notional" in t.name]
-    assert notional and all(t.marker.opacity < 0.6 and t.marker.pattern.shape == "/" for t in notional)
+    hatched = [t for t in bars if t.marker.pattern.shape == "/"]
+    assert [t.name for t in hatched] == ["Notional"]  # coloured by status: the status says it all
+    assert hatched[0].marker.opacity == 0.45
+    assert len(hatched[0].y) == int((dataset.missions["status"] == "notional").sum())
     drawn = sum(len(t.base) for t in bars)
     assert drawn == len(dataset.missions)
     annotations = {a.text for a in fig.layout.annotations}
     assert {"Today (2026)", "2061"} <= annotations
+
+
+def test_timeline_reads_years_at_the_top_and_the_bottom(dataset: Dataset) -> None:
+    fig = mission_timeline(
+        dataset.missions, dataset.mission_participants, dataset.agencies, dataset.destinations, today=TODAY
+    )
+    top, bottom = fig.layout.xaxis2, fig.layout.xaxis
+    assert (top.overlaying, top.side, bottom.side) == ("x", "top", None)
+    assert top.tickvals == bottom.tickvals and top.range == bottom.range
+    assert list(top.ticktext) == ["1960", "1980", "2000", "2020", "2040", "2060"]
+    assert [t.xaxis for t in fig.data][-1] == "x2"  # the empty trace that makes Plotly draw the top axis
+
+
+def test_timeline_rows_are_headed_by_destination(dataset: Dataset) -> None:
+    fig = mission_timeline(
+        dataset.missions, dataset.mission_participants, dataset.agencies, dataset.destinations, today=TODAY
+    )
+    rows = list(fig.layout.yaxis.categoryarray)
+    headings = [row for row in rows if row.startswith("<b>")]
+    destinations_shown = dataset.destinations[
+        dataset.destinations["destination_id"].isin(dataset.missions["destination_id"])
+    ]
+    assert headings == [f"<b>{escape(n)}</b>" for n in destinations_shown.sort_values("display_order")["short_name"]]
+    assert rows[0] == "<b>Moon</b>"
+    assert len(rows) == len(dataset.missions) + len(headings)
+    assert fig.layout.yaxis.range == (len(rows) - 0.5, -1.5)  # one spare row on top for Today and 2061
+    assert fig.layout.height == 24 * (len(rows) + 1) + fig.layout.margin.t + 70  # 24 px a row
+    assert max(len(html.unescape(row)) for row in rows if not row.startswith("<b>")) <= 32 + len(" (2019)")
+
+
+def test_timeline_legend_names_notional_windows_by_agency(dataset: Dataset) -> None:
+    fig = mission_timeline(
+        dataset.missions,
+        dataset.mission_participants,
+        dataset.agencies,
+        dataset.destinations,
+        color_by="lead_agency",
+        today=TODAY,
+    )
+    hatched = [t.name for t in fig.data if t.type == "bar" and t.marker.pattern.shape == "/"]
+    notional_leads = dataset.missions.loc[dataset.missions["status"] == "notional", "lead_agency_id"]
+    assert len(hatched) == notional_leads.fillna("undecided").nunique()
+    assert "NASA — notional window" in hatched
+    assert hatched[-1] == "Lead to be decided —<br>notional window"
+    assert not [t.name for t in fig.data if "(notional" in str(t.name)]
+
+
+def test_timeline_names_modes_as_the_data_does(dataset: Dataset) -> None:
+    fig = mission_timeline(
+        dataset.missions,
+        dataset.mission_participants,
+        dataset.agencies,
+        dataset.destinations,
+        color_by="mode",
+        today=TODAY,
+        modes=dataset.cooperation_modes,
+    )
+    solid = [t.name for t in fig.data if t.type == "bar" and t.marker.pattern.shape == ""]
+    labels = mode_labels(dataset.cooperation_modes)
+    assert solid == [labels[m] for m in labels if m in set(dataset.missions["cooperation_mode_id"])]
+    assert solid[:2] == ["National (no foreign partner)", "Delivery of instruments"]
+    assert fig.layout.legend.title.text == "Cooperation mode"
 
 
 def test_timeline_spans_known_missions(dataset: Dataset) -> None:
@@ -236,7 +307,7 @@ def test_cooperation_map_is_offline(dataset: Dataset) -> None:
     deck, summary = build("cooperation_map", ChartContext(dataset, FilterState()))
     assert deck.map_provider is None
     layer_types = [layer.type for layer in deck.layers]
-    assert layer_types == ["GeoJsonLayer", "ArcLayer", "ScatterplotLayer", "ScatterplotLayer"]
+    assert layer_types == ["GeoJsonLayer", "ArcLayer", "ScatterplotLayer", "ScatterplotLayer", "TextLayer"]
     assert len(deck.layers[0].data["features"]) >= 170
     spec = deck.to_json()
     assert "http" not in spec  # no tile server, no style URL, nothing to fetch
@@ -272,17 +343,31 @@ def test_solar_system_picker_marks_earth_and_carries_destinations(dataset: Datas
 def test_network_draws_only_connected_agencies_in_their_colours(dataset: Dataset) -> None:
     fig, _ = build("agencies_network", ChartContext(dataset, FilterState()))
     nodes = fig.data[-1]
-    assert "NASA" in nodes.text and "ESA" in nodes.text
-    colours = dict(zip(nodes.text, nodes.marker.color, strict=True))
+    hover_names = [row[0] for row in nodes.customdata]  # every node names itself on hover
+    colours = dict(zip(hover_names, nodes.marker.color, strict=True))
     assert colours["NASA"] == agency_colour("nasa") and colours["ESA"] == agency_colour("esa")
     assert len(fig.data) - 1 >= 20  # edges
+
+
+def test_network_names_only_the_busiest_agencies(dataset: Dataset) -> None:
+    fig, _ = build("agencies_network", ChartContext(dataset, FilterState()))
+    nodes = fig.data[-1]
+    named = [text for text in nodes.text if text]
+    busiest = agencies.top_agencies(dataset.missions, dataset.mission_participants, 12)
+    labels = agency_labels(dataset.agencies)
+    assert 8 <= len(named) <= 12
+    assert set(named) <= {labels[a] for a in busiest}
+    assert {"NASA", "ESA", "JAXA"} <= set(named)
+    assert len(nodes.text) > 12  # the others are drawn, unnamed
+    positions = {p for p, text in zip(nodes.textposition, nodes.text, strict=True) if text}
+    assert positions <= set(LABEL_POSITIONS)
 
 
 def test_participation_heatmap_counts_led_and_joined(dataset: Dataset) -> None:
     fig, _ = build("agencies_participation", ChartContext(dataset, FilterState()))
     heatmap = fig.data[0]
     row = list(heatmap.y).index("ESA")
-    col = list(heatmap.x).index("Giant planets")
+    col = list(heatmap.x).index("Giant<br>planets")  # wrapped so eight columns fit 820 px
     led, joined = map(int, heatmap.text[row][col].split("/"))
     assert joined >= 1 and heatmap.z[row][col] == led + joined  # Huygens, JUICE …
 
@@ -292,6 +377,79 @@ def test_full_timeline_has_a_milestones_strip(dataset: Dataset) -> None:
     strip = fig.data[0]
     assert strip.name == "Milestones" and len(strip.x) == len(dataset.milestones)
     assert strip.xaxis == "x" and fig.data[1].yaxis == "y2"
+    # The strip's axis carries the years at the top of the figure, the bars' axis at the bottom.
+    assert (fig.layout.xaxis.side, fig.layout.xaxis.showticklabels) == ("top", True)
+    assert fig.layout.xaxis2.side is None and fig.layout.xaxis.tickvals == fig.layout.xaxis2.tickvals
+    assert list(fig.layout.yaxis.ticktext) == ["<b>Milestones</b>"]
+
+
+def test_milestone_labels_leave_room_for_each_other(dataset: Dataset) -> None:
+    fig, _ = build("missions_timeline", ChartContext(dataset, FilterState(), today=TODAY))
+    strip = fig.data[0]
+    labelled = [(x, level, text) for x, level, text in zip(strip.x, strip.y, strip.text, strict=True) if text]
+    assert 8 <= len(labelled) < len(strip.x)  # the rest are named on hover
+    assert {level for _, level, _ in labelled} == {0, 1, 2, 3, 4}  # the bottom row holds bare diamonds
+    px_per_year = NARROWEST_PLOT_PX / 110
+    for level in range(5):
+        row = sorted((pd.Timestamp(x), text) for x, lv, text in labelled if lv == level)
+        for (x0, text0), (x1, _) in pairwise(row):
+            end = (x0.year + x0.dayofyear / 366) * px_per_year + 12 + text_width_px(html.unescape(text0))
+            assert end + 8 <= (x1.year + x1.dayofyear / 366) * px_per_year
+
+
+def test_timeline_pages_on_a_hand_made_frame() -> None:
+    destinations = pd.DataFrame(
+        {
+            "destination_id": ["moon", "terrestrial_planets"],
+            "name": ["Moon", "Terrestrial planets"],
+            "display_order": [1, 2],
+        }
+    )
+    moon = pd.DataFrame(
+        {
+            "mission_id": [f"moon_{year}" for year in range(1960, 2005)],
+            "destination_id": "moon",
+            "launch_year": list(range(1960, 2005)),
+            "window_start": pd.NA,
+            "status": "completed",
+            "launch_date": pd.NaT,
+        }
+    )
+    mars = pd.DataFrame(
+        {
+            "mission_id": ["mars_a", "mars_b", "mars_window"],
+            "destination_id": "terrestrial_planets",
+            "launch_year": [1990, 1992, pd.NA],
+            "window_start": [pd.NA, pd.NA, 2045],
+            "status": ["completed", "failed", "notional"],
+            "launch_date": pd.NaT,
+        }
+    )
+    pages = timeline_pages(pd.concat([mars, moon], ignore_index=True), destinations, max_rows=40)
+    assert [title for title, _ in pages] == ["Moon, 1960–1981", "Moon, 1982–2004", "Terrestrial planets, 1990–2045"]
+    assert [len(page) for _, page in pages] == [22, 23, 3]
+    assert list(pages[2][1]["mission_id"]) == ["mars_a", "mars_b", "mars_window"]
+    single = timeline_pages(mars.head(1), destinations)
+    assert single[0][0] == "Terrestrial planets, 1990"
+
+
+def test_timeline_pages_cover_every_mission_once(dataset: Dataset) -> None:
+    pages = timeline_pages(dataset.missions, dataset.destinations, max_rows=40)
+    assert all(len(page) <= 40 for _, page in pages)
+    shown = [m for _, page in pages for m in page["mission_id"]]
+    assert sorted(shown) == sorted(dataset.missions["mission_id"]) and len(set(shown)) == len(shown)
+    names = destination_labels(dataset.destinations)
+    for title, page in pages:
+        destination = page["destination_id"].iloc[0]
+        assert set(page["destination_id"]) == {destination}
+        years = page["launch_year"].fillna(page["window_start"]).astype(int)
+        span = f"{years.min()}–{years.max()}" if years.min() != years.max() else str(years.min())
+        assert title == f"{names[destination]}, {span}"
+    moon_pages = [title for title, _ in pages if title.startswith("Moon, ")]
+    assert len(moon_pages) == -(-int((dataset.missions["destination_id"] == "moon").sum()) // 40)
+    assert [len(p) for _, p in timeline_pages(dataset.missions, dataset.destinations, max_rows=1)] == [1] * len(
+        dataset.missions
+    )
 
 
 def test_chart_counts_per_page_match_the_readme() -> None:
@@ -299,3 +457,105 @@ def test_chart_counts_per_page_match_the_readme() -> None:
 
     counts = Counter(chart.page for chart in CHARTS)
     assert counts == {"home": 1, "pillars": 4, "destinations": 3, "cooperation": 6, "missions": 1, "agencies": 8}
+
+
+def _font_sizes(spec: object, path: str = "") -> list[tuple[str, float]]:
+    """Every font size set anywhere in a figure's JSON, with where it was set."""
+    found = []
+    if isinstance(spec, dict):
+        for key, value in spec.items():
+            if key == "size" and path.endswith("font") and isinstance(value, int | float):
+                found.append((path, value))
+            found.extend(_font_sizes(value, key))
+    elif isinstance(spec, list):
+        for value in spec:
+            found.extend(_font_sizes(value, path))
+    return found
+
+
+def test_projector_template_sizes() -> None:
+    layout = pio.templates[TEMPLATE].layout
+    assert layout.font.size == 14 and layout.font.color == "#1B1F24"
+    assert layout.xaxis.tickfont.size == layout.yaxis.tickfont.size == 14
+    assert layout.xaxis.title.font.size == layout.yaxis.title.font.size == 16
+    assert layout.title.font.size == 20
+    assert layout.title.subtitle.font.size == 14 and layout.title.subtitle.font.color == "#4A525E"
+    assert layout.legend.font.size == 14
+    assert layout.hoverlabel.font.size == 14
+    assert layout.paper_bgcolor == layout.plot_bgcolor == "#FFFFFF"
+    assert pio.templates[TEMPLATE].data.heatmap[0].textfont.size == 15
+
+
+@pytest.mark.parametrize("chart_id", [c.chart_id for c in CHARTS if c.kind == "plotly"])
+def test_every_figure_uses_the_template_and_no_small_font(dataset: Dataset, chart_id: str) -> None:
+    fig, _ = build(chart_id, ChartContext(dataset, FilterState(), today=TODAY))
+    assert fig.layout.template.layout.title.font.size == 20  # the h2061 template, resolved into the figure
+    spec = fig.to_plotly_json()
+    spec["layout"].pop("template")
+    assert [(where, size) for where, size in _font_sizes(spec) if size < 14] == []
+
+
+def test_source_lines_are_wrapped_before_the_right_edge(dataset: Dataset) -> None:
+    for chart in CHARTS:
+        if chart.kind != "plotly":
+            continue
+        fig, _ = build(chart.chart_id, ChartContext(dataset, FilterState(), today=TODAY))
+        assert max(len(line) for line in fig.layout.title.subtitle.text.split("<br>")) <= 100, chart.chart_id
+        assert max(len(line) for line in fig.layout.title.text.split("<br>")) <= 72, chart.chart_id
+
+
+def test_matrices_wrap_their_column_labels_and_leave_room_above(dataset: Dataset) -> None:
+    fig, _ = build("cooperation_mode_destination", ChartContext(dataset, FilterState()))
+    assert list(fig.layout.xaxis.categoryarray) == [
+        "Moon",
+        "Terrestrial",
+        "Giant<br>planets",
+        "Small<br>bodies",
+        "Heliopause<br>&amp; ISM",
+        "Exoplanets",
+        "Near-Earth<br>space",
+        "Sun",
+    ]
+    assert fig.layout.xaxis.side == "top" and fig.layout.xaxis.tickangle == 0
+    assert fig.layout.margin.t == 69 + 14 + 2 * 19 + 12  # title block, gap, two lines of labels
+
+
+def test_solar_system_picker_names_bodies_without_overlap(dataset: Dataset) -> None:
+    fig, _ = build("home_solar_system", ChartContext(dataset, FilterState()))
+    named = {
+        text: position
+        for trace in fig.data
+        for text, position in zip(trace.text, trace.textposition, strict=True)
+        if text
+    }
+    assert {"Jupiter", "Saturn", "Mars", "Venus", "Pluto"} <= set(named)
+    assert named["Earth orbit"] != named["Sun–Earth L2"]  # side by side at 1 AU, never on top of each other
+    assert all(trace.textfont.size == 14 for trace in fig.data)
+
+
+def test_map_names_the_main_agencies_and_stations_are_orange(dataset: Dataset) -> None:
+    deck, _ = build("cooperation_map", ChartContext(dataset, FilterState()))
+    names = deck.layers[-1]
+    assert names.id == "agency_names"
+    named = [row["name"] for row in names.data]
+    assert 6 <= len(named) <= 12 and {"NASA", "ESA"} <= set(named)
+    stations = deck.layers[3]
+    assert stations.get_line_color == [230, 159, 0] and STATION_COLOUR_HEX == "#E69F00"
+
+
+def test_map_legend_gives_three_reference_sizes(dataset: Dataset) -> None:
+    ctx = ChartContext(dataset, FilterState())
+    edges = co_participation(ctx.filtered.participants)
+    per_agency = ctx.filtered.participants.drop_duplicates(["agency_id", "mission_id"])["agency_id"].value_counts()
+    legend = map_legend(edges, per_agency)
+    shared = [int(entry.label.split()[0]) for entry in legend.arcs]
+    assert len(shared) == 3 and shared[0] == int(edges["shared"].min()) and shared[-1] == int(edges["shared"].max())
+    assert [entry.size_px for entry in legend.arcs] == [float(arc_width_px(n)) for n in shared]
+    missions = [int(entry.label.split()[0]) for entry in legend.nodes]
+    assert missions[-1] == int(per_agency.max())
+    assert [entry.size_px for entry in legend.nodes] == [float(node_radius_px(n)) for n in missions]
+    assert legend.station_label == "Orange ring: a deep-space ground station"
+    assert legend.caption().endswith("an orange ring marks a deep-space ground station.")
+    assert legend.caption().startswith("Arc width is the number of missions two agencies shared (1 shared mission, ")
+    svg = legend.svg()
+    assert svg.startswith("<svg") and 'stroke="#E69F00"' in svg and "<image" not in svg

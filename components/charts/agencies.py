@@ -16,7 +16,7 @@ from components.analysis import (
     WITH_PARTNERS,
     participation,
 )
-from components.charts.base import empty_figure, finish, place_labels, plural, stacked_bars, wrap
+from components.charts.base import empty_figure, finish, place_labels, plural, stacked_bars
 from components.charts.explore import MODE_COLOURS, SOURCE_DATA, column_labels
 from components.schema import MODE_IDS, PARTICIPANT_ROLES
 from components.theme import OKABE_ITO, agency_colour, destination_colour
@@ -295,7 +295,9 @@ def co_participation_network(
                 "color": [agency_colour(n) for n in nodes],
                 "line": {"width": 1, "color": "#FFFFFF"},
             },
-            customdata=[[d, int(missions_per.get(n, 0)), int(degree.get(n, 0))] for d, n in zip(display, nodes, strict=True)],
+            customdata=[
+                [d, int(missions_per.get(n, 0)), int(degree.get(n, 0))] for d, n in zip(display, nodes, strict=True)
+            ],
             hovertemplate="<b>%{customdata[0]}</b><br>%{customdata[1]} missions · %{customdata[2]} partners drawn"
             "<extra></extra>",
             showlegend=False,

@@ -28,7 +28,7 @@ STATUS_GROUP_COLOURS = {
     "Past": "#0072B2",
     "Operating": "#009E73",
     "Planned": "#E69F00",
-    "Notional (2041–2061)": "#CC79A7",
+    "Notional": "#CC79A7",
     "Cancelled": "#8C8C8C",
 }
 MODE_COLOURS = {

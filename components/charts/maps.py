@@ -3,26 +3,105 @@
 No tiles and no token: ``map_provider=None`` and the country outlines come from
 ``data/world_countries.geojson`` (Natural Earth via the npm package world-atlas), so the
 map works offline and nothing is requested from another host.
+
+Sizes are in screen pixels, not metres, so they hold at every zoom and a legend can state
+them: arc width follows the missions two agencies shared, a disc's radius the missions an
+agency took part in, and an orange ring marks a deep-space ground station. ``map_legend``
+gives the page those reference sizes to draw beside the map.
 """
 
 from __future__ import annotations
 
+import math
+from dataclasses import dataclass
 from html import escape
 
 import numpy as np
 import pandas as pd
 import pydeck as pdk
 
+from components.charts.base import TEXT_COLOUR, place_labels, plural
 from components.theme import agency_colour
+from components.vocabulary import agency_labels
 
 BASEMAP_FILL = [232, 236, 240]
 BASEMAP_LINE = [255, 255, 255]
-STATION_COLOUR = [213, 94, 0]
+STATION_COLOUR_HEX = "#E69F00"  # Okabe–Ito orange: the caption calls it orange
+STATION_COLOUR_NAME = "orange"
+STATION_COLOUR = [230, 159, 0]
+STATION_RADIUS_PX = 6
+LABEL_SIZE_PX = 14
+INITIAL_VIEW = {"latitude": 25.0, "longitude": 20.0, "zoom": 0.9}
+MAP_WIDTH_PX = 800  # the narrowest map a page draws (820 px, less padding): labels are spaced for it
+MAP_HEIGHT_PX = 560
+LABEL_ANCHORS = {  # Plotly's position names, as place_labels returns them, in deck.gl's terms
+    "middle right": ("start", "center", 1, 0),
+    "middle left": ("end", "center", -1, 0),
+    "top center": ("middle", "bottom", 0, -1),
+    "bottom center": ("middle", "top", 0, 1),
+}
+
+
+def arc_width_px(shared: pd.Series | float) -> pd.Series | float:
+    """Width of a partnership arc for ``shared`` missions (logarithmic: NASA–ESA would swamp the rest)."""
+    return 1 + 2.2 * np.log1p(shared)
+
+
+def node_radius_px(missions: pd.Series | float) -> pd.Series | float:
+    """Radius of an agency's disc for the missions it took part in (area grows with missions)."""
+    return 3 + 1.1 * np.sqrt(missions)
 
 
 def _rgb(hex_colour: str, alpha: int = 255) -> list[int]:
     hex_colour = hex_colour.lstrip("#")
     return [int(hex_colour[i : i + 2], 16) for i in (0, 2, 4)] + [alpha]
+
+
+def _screen_px(lon: float, lat: float) -> tuple[float, float]:
+    """Web Mercator pixels at the initial view, relative to its centre (deck.gl's 512 px world)."""
+    world = 512 * 2 ** INITIAL_VIEW["zoom"]
+
+    def project(lo: float, la: float) -> tuple[float, float]:
+        la = max(min(la, 85.0), -85.0)
+        x = (lo + 180) / 360 * world
+        y = (1 - math.log(math.tan(math.pi / 4 + math.radians(la) / 2)) / math.pi) / 2 * world
+        return x, y
+
+    x, y = project(lon, lat)
+    cx, cy = project(INITIAL_VIEW["longitude"], INITIAL_VIEW["latitude"])
+    return x - cx, y - cy
+
+
+def _agency_labels(points: pd.DataFrame, labelled: int) -> pd.DataFrame:
+    """Names for the ``labelled`` agencies with most missions, beside their disc where they
+    meet no other name or disc at the initial view; agencies sharing a city give way to the busier."""
+    ranked = points.sort_values("missions", ascending=False, kind="stable").reset_index(drop=True)
+    pixels = [(*_screen_px(r.hq_lon, r.hq_lat), float(r.radius)) for r in ranked.itertuples()]
+    priority = [i if i < labelled else len(ranked) + i for i in range(len(ranked))]
+    positions = place_labels(
+        pixels,
+        list(ranked["label"]),
+        priority,
+        (-MAP_WIDTH_PX / 2, MAP_WIDTH_PX / 2, -MAP_HEIGHT_PX / 2, MAP_HEIGHT_PX / 2),
+        ("middle right", "middle left", "top center", "bottom center"),
+    )
+    rows = []
+    for i, (row, position) in enumerate(zip(ranked.itertuples(), positions, strict=True)):
+        if position is None or i >= labelled:
+            continue
+        anchor, baseline, dx, dy = LABEL_ANCHORS[position]
+        gap = row.radius + 4
+        rows.append(
+            {
+                "hq_lon": row.hq_lon,
+                "hq_lat": row.hq_lat,
+                "name": row.title,
+                "anchor": anchor,
+                "baseline": baseline,
+                "offset": [dx * gap, dy * gap],
+            }
+        )
+    return pd.DataFrame(rows, columns=["hq_lon", "hq_lat", "name", "anchor", "baseline", "offset"])
 
 
 def cooperation_map(
@@ -34,16 +113,19 @@ def cooperation_map(
     *,
     show_stations: bool = True,
     min_shared: int = 1,
+    labelled: int = 12,
 ) -> pdk.Deck:
     """Agencies at their headquarters, arcs between partners weighted by shared missions,
-    and the deep-space ground stations of Pillar 4."""
+    and the deep-space ground stations of Pillar 4; the ``labelled`` busiest agencies are named."""
     located = agencies.set_index("agency_id")
     active = [a for a in missions_per_agency.index if a in located.index]
     points = located.loc[active, ["short_name", "full_name", "hq_city", "hq_lat", "hq_lon"]].reset_index()
     points["missions"] = points["agency_id"].map(missions_per_agency).astype(int)
-    points["radius"] = 40_000 + 25_000 * np.sqrt(points["missions"])
+    points["radius"] = node_radius_px(points["missions"])
     points["colour"] = points["agency_id"].map(lambda a: _rgb(agency_colour(a), 220))
-    points["title"] = points["short_name"].map(lambda v: escape(str(v)))
+    names = agency_labels(agencies)
+    points["label"] = points["agency_id"].map(names).astype(str)
+    points["title"] = points["label"].map(escape)
     points["detail"] = (
         points["full_name"].map(lambda v: escape(str(v)))
         + " · "
@@ -54,14 +136,14 @@ def cooperation_map(
     )
 
     arcs = edges[(edges["shared"] >= min_shared) & edges["source"].isin(active) & edges["target"].isin(active)].copy()
-    arcs = arcs.merge(located[["hq_lat", "hq_lon", "short_name"]], left_on="source", right_index=True).merge(
-        located[["hq_lat", "hq_lon", "short_name"]], left_on="target", right_index=True, suffixes=("_s", "_t")
+    arcs = arcs.merge(located[["hq_lat", "hq_lon"]], left_on="source", right_index=True).merge(
+        located[["hq_lat", "hq_lon"]], left_on="target", right_index=True, suffixes=("_s", "_t")
     )
-    arcs["width"] = 1 + 2.2 * np.log1p(arcs["shared"])
+    arcs["width"] = arc_width_px(arcs["shared"])
     arcs["colour"] = arcs["source"].map(lambda a: _rgb(agency_colour(a), 150))
     arcs["colour_t"] = arcs["target"].map(lambda a: _rgb(agency_colour(a), 150))
     arcs["title"] = (
-        arcs["short_name_s"].map(lambda v: escape(str(v))) + " – " + arcs["short_name_t"].map(lambda v: escape(str(v)))
+        arcs["source"].map(lambda a: escape(names[a])) + " – " + arcs["target"].map(lambda a: escape(names[a]))
     )
     arcs["detail"] = arcs["shared"].astype(str) + " shared missions"
 
@@ -88,6 +170,7 @@ def cooperation_map(
             get_source_color="colour",
             get_target_color="colour_t",
             get_width="width",
+            width_units=pdk.types.String("pixels"),
             pickable=True,
             great_circle=True,
         ),
@@ -97,13 +180,12 @@ def cooperation_map(
             id="agencies",
             get_position=["hq_lon", "hq_lat"],
             get_radius="radius",
+            radius_units=pdk.types.String("pixels"),
             get_fill_color="colour",
             get_line_color=[255, 255, 255],
             line_width_min_pixels=1,
             stroked=True,
             pickable=True,
-            radius_min_pixels=3,
-            radius_max_pixels=22,
         ),
     ]
     if show_stations:
@@ -120,28 +202,138 @@ def cooperation_map(
                 data=stations[["lon", "lat", "title", "detail"]],
                 id="ground_stations",
                 get_position=["lon", "lat"],
-                get_radius=60_000,
+                get_radius=STATION_RADIUS_PX,
+                radius_units=pdk.types.String("pixels"),
                 get_fill_color=[255, 255, 255],
                 get_line_color=STATION_COLOUR,
                 stroked=True,
                 line_width_min_pixels=2.5,
-                radius_min_pixels=4,
-                radius_max_pixels=9,
                 pickable=True,
             )
         )
+    names = _agency_labels(points, labelled)
+    layers.append(
+        pdk.Layer(
+            "TextLayer",
+            data=names,
+            id="agency_names",
+            get_position=["hq_lon", "hq_lat"],
+            get_text="name",
+            get_size=LABEL_SIZE_PX,
+            size_units=pdk.types.String("pixels"),
+            get_color=_rgb(TEXT_COLOUR),
+            get_text_anchor="anchor",
+            get_alignment_baseline="baseline",
+            get_pixel_offset="offset",
+            font_family=pdk.types.String("'Source Sans 3', 'Source Sans Pro', Helvetica, Arial, sans-serif"),
+            font_weight=600,
+            character_set=pdk.types.String("auto"),
+            background=True,
+            get_background_color=[255, 255, 255, 210],
+            background_padding=[3, 1],
+            # Names stay in front of the arcs, which rise above the ground.
+            parameters={"depthCompare": pdk.types.String("always"), "depthWriteEnabled": False},
+            pickable=False,
+        )
+    )
     return pdk.Deck(
         layers=layers,
-        initial_view_state=pdk.ViewState(latitude=25, longitude=20, zoom=0.9, min_zoom=0.5, max_zoom=6),
+        initial_view_state=pdk.ViewState(**INITIAL_VIEW, min_zoom=0.5, max_zoom=6),
         # No map_style argument: an explicit None makes Streamlit fetch a Carto style from the web.
         map_provider=None,
         views=[pdk.View(type="MapView", controller=True)],
         tooltip={
             "html": "<b>{title}</b><br/>{detail}",
-            "style": {"backgroundColor": "#1B1F24", "color": "#FFFFFF", "fontSize": "13px"},
+            "style": {"backgroundColor": "#1B1F24", "color": "#FFFFFF", "fontSize": "14px"},
         },
         parameters={"clearColor": [0.99, 0.99, 1.0, 1]},
     )
+
+
+@dataclass(frozen=True)
+class LegendEntry:
+    label: str
+    size_px: float  # an arc's width, or a disc's radius
+
+
+@dataclass(frozen=True)
+class MapLegend:
+    """What the map's marks mean, with reference sizes taken from the data shown."""
+
+    arcs: tuple[LegendEntry, ...]
+    nodes: tuple[LegendEntry, ...]
+    station_colour: str = STATION_COLOUR_HEX
+    station_label: str = "Orange ring: a deep-space ground station"
+
+    def caption(self) -> str:
+        """The legend as one sentence, for a caption under the map."""
+        arcs = ", ".join(entry.label for entry in self.arcs)
+        nodes = ", ".join(entry.label for entry in self.nodes)
+        parts = []
+        if arcs:
+            parts.append(f"Arc width is the number of missions two agencies shared ({arcs})")
+        if nodes:
+            parts.append(f"a disc's size is the missions its agency took part in ({nodes})")
+        parts.append(f"an {STATION_COLOUR_NAME} ring marks a deep-space ground station")
+        return "; ".join(parts) + "."
+
+    def svg(self) -> str:
+        """A small self-contained SVG of the legend (no fonts or images to fetch)."""
+        row, width, items = 28, 250, []
+        y = 20
+        items.append(f'<text x="0" y="{y}" font-weight="600">Shared missions</text>')
+        for entry in self.arcs:
+            y += row
+            items.append(
+                f'<line x1="4" y1="{y - 5}" x2="60" y2="{y - 5}" stroke="#5A6270" '
+                f'stroke-width="{entry.size_px:.1f}" stroke-linecap="round"/>'
+                f'<text x="72" y="{y}">{escape(entry.label)}</text>'
+            )
+        y += row + 6
+        items.append(f'<text x="0" y="{y}" font-weight="600">Missions per agency</text>')
+        for entry in self.nodes:
+            y += row
+            items.append(
+                f'<circle cx="32" cy="{y - 5}" r="{entry.size_px:.1f}" fill="#0072B2" fill-opacity="0.85" '
+                f'stroke="#FFFFFF"/><text x="72" y="{y}">{escape(entry.label)}</text>'
+            )
+        y += row + 6
+        items.append(
+            f'<circle cx="32" cy="{y - 5}" r="{STATION_RADIUS_PX}" fill="#FFFFFF" stroke="{self.station_colour}" '
+            f'stroke-width="2.5"/><text x="72" y="{y}">{escape(self.station_label)}</text>'
+        )
+        return (
+            f'<svg xmlns="http://www.w3.org/2000/svg" width="{width + 160}" height="{y + 10}" role="img" '
+            f'aria-label="{escape(self.caption())}" font-family="Helvetica, Arial, sans-serif" font-size="14" '
+            f'fill="{TEXT_COLOUR}">' + "".join(items) + "</svg>"
+        )
+
+
+def _reference_values(values: pd.Series) -> list[int]:
+    """Up to three round values spanning ``values``: its minimum, a middle and its maximum."""
+    values = values.dropna().astype(int)
+    if values.empty:
+        return []
+    low, high = int(values.min()), int(values.max())
+    middle = round(math.sqrt(max(low, 1) * high))
+    if middle > 10:
+        middle = round(middle, -1 if middle < 100 else -2)
+    return sorted({low, middle, high})
+
+
+def map_legend(edges: pd.DataFrame, missions_per_agency: pd.Series, *, min_shared: int = 1) -> MapLegend:
+    """Reference sizes for the map drawn from the same ``edges`` and ``missions_per_agency``:
+    three arc widths with their shared missions, three disc sizes with their missions, and
+    the ground-station ring. Pass what ``cooperation_map`` was given."""
+    drawn = edges[edges["shared"] >= min_shared]
+    drawn = drawn[drawn["source"].isin(missions_per_agency.index) & drawn["target"].isin(missions_per_agency.index)]
+    arcs = tuple(
+        LegendEntry(plural(n, "shared mission"), float(arc_width_px(n))) for n in _reference_values(drawn["shared"])
+    )
+    nodes = tuple(
+        LegendEntry(plural(n, "mission"), float(node_radius_px(n))) for n in _reference_values(missions_per_agency)
+    )
+    return MapLegend(arcs=arcs, nodes=nodes)
 
 
 def map_summary(edges: pd.DataFrame, missions_per_agency: pd.Series, agencies: pd.DataFrame) -> str:

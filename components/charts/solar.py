@@ -58,7 +58,9 @@ def solar_system_picker(bodies: pd.DataFrame, missions: pd.DataFrame, destinatio
     row_of = {d: i for i, d in enumerate(order["destination_id"])}
     shown = bodies[bodies["destination_id"].isin(row_of) & (bodies["body_id"] != "sun")].copy()
     shown["missions"] = shown["body_id"].map(counts).fillna(0).astype(int)
-    shown = shown[(shown["missions"] > 0) | (shown["body_type"].isin(["planet", "region", "system", "small-body class"]))]
+    shown = shown[
+        (shown["missions"] > 0) | (shown["body_type"].isin(["planet", "region", "system", "small-body class"]))
+    ]
     shown["x"] = shown["mean_distance_au"].fillna(NO_DISTANCE_AU)
     shown["row"] = shown["destination_id"].map(row_of).astype(float)
     # Spread bodies that share a distance (a planet and its moons) vertically within their row.

@@ -8,19 +8,37 @@ translucent, hatched windows.
 
 from __future__ import annotations
 
+import html
 from datetime import date, datetime
 from html import escape
+from itertools import pairwise
 
 import pandas as pd
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
-from components.charts.base import MUTED_COLOUR, empty_figure, finish, plural
+from components.charts.base import GRID_COLOUR, MUTED_COLOUR, empty_figure, finish, plural, shorten, text_width_px, wrap
 from components.charts.explore import MODE_COLOURS, SOURCE_DATA
 from components.theme import STATUS_COLOURS, agency_colour
+from components.vocabulary import (
+    COLOURINGS,
+    agency_labels,
+    destination_labels,
+    destination_short_labels,
+    mode_labels,
+    status_label,
+)
 
 COLOR_BY = ("status", "lead_agency", "mode")
-MIN_BAR_DAYS = 120  # short missions (an impactor, a failed launch) stay visible
+MIN_BAR_DAYS = 270  # short missions (an impactor, a failed launch) stay visible
+YEAR_RANGE = ("1955-01-01", "2064-12-31")
+ROW_PX = 24  # one bar and its 14 px label, with air above and below
+ROW_LABEL_CHARS = 32  # longer names are shortened on the axis and given in full on hover
+STRIP_LEVELS = 6
+STRIP_PX = 24 * STRIP_LEVELS
+STRIP_GAP_PX = 16
+BOTTOM_AXIS_PX = 40 + 30  # the bottom margin and the year labels in it
+NARROWEST_PLOT_PX = 400  # the time axis of an 820 px figure, after row labels and legend
 
 
 def mission_spans(missions: pd.DataFrame, today: date) -> pd.DataFrame:
@@ -46,7 +64,7 @@ def mission_spans(missions: pd.DataFrame, today: date) -> pd.DataFrame:
 
 def _hover(missions: pd.DataFrame, participants: pd.DataFrame, agencies: pd.DataFrame) -> list[str]:
     """Hover text per mission: years, status, lead, and partners with role and contribution."""
-    names = agencies.set_index("agency_id")["short_name"]
+    names = agency_labels(agencies)
     partners: dict[str, list[str]] = {}
     for row in participants[participants["role"] != "lead"].itertuples(index=False):
         line = (
@@ -62,13 +80,55 @@ def _hover(missions: pd.DataFrame, participants: pd.DataFrame, agencies: pd.Data
         else:
             years = ""
         lead = "to be decided" if pd.isna(m.lead_agency_id) else names.get(m.lead_agency_id, m.lead_agency_id)
-        text = f"<b>{escape(str(m.name))}</b><br>{years} · {m.status}<br>Lead: {escape(str(lead))}"
+        text = f"<b>{escape(str(m.name))}</b><br>{years} · {status_label(m.status)}<br>Lead: {escape(str(lead))}"
         lines = partners.get(m.mission_id, [])
         if lines:
             more = f"<br>… and {len(lines) - 8} more" if len(lines) > 8 else ""
             text += "<br>Partners:<br>" + "<br>".join(lines[:8]) + more
         texts.append(text)
     return texts
+
+
+def _colouring(
+    spans: pd.DataFrame, color_by: str, agencies: pd.DataFrame, modes: pd.DataFrame | None
+) -> tuple[pd.Series, dict[str, str], dict[str, str]]:
+    """The group of every bar, with a colour and a legend name per group."""
+    if color_by == "status":
+        return spans["status"], STATUS_COLOURS, {s: status_label(s) for s in STATUS_COLOURS}
+    if color_by == "lead_agency":
+        group = spans["lead_agency_id"].fillna("undecided")
+        names = agency_labels(agencies)
+        colours = {a: agency_colour(a) for a in group.unique()}
+        colours["undecided"] = "#BFC5CC"
+        return group, colours, {a: names.get(a, "Lead to be decided") for a in group.unique()}
+    # Without the modes table (an older caller) a mode is named by its id rather than mislabelled.
+    names = mode_labels(modes) if modes is not None else {m: m for m in MODE_COLOURS}
+    return spans["cooperation_mode_id"], MODE_COLOURS, names
+
+
+def _legend_order(groups: pd.Series, colours: dict[str, str]) -> list[str]:
+    """Statuses and modes in their own order; agencies by bars drawn, the undecided lead last."""
+    present = set(groups)
+    ordered = [g for g in colours if g in present and g != "undecided"]
+    if len(ordered) < len(present):  # agencies: colours were built in no meaningful order
+        ordered = [g for g in groups.value_counts().index if g != "undecided"]
+    return ordered + (["undecided"] if "undecided" in present else [])
+
+
+def _legend_name(group_name: str, notional: bool, color_by: str) -> str:
+    """Solid bars carry the group's name; hatched ones say they are notional windows (when
+    colouring by status the group already says "Notional")."""
+    if not notional or color_by == "status":
+        return escape(group_name)
+    return wrap(f"{escape(group_name)} — notional window", 26)
+
+
+def _row_labels(spans: pd.DataFrame) -> pd.Series:
+    """Unique, readable row labels: long names shortened (hover has them in full), repeats dated."""
+    labels = spans["name"].map(lambda n: escape(shorten(str(n), ROW_LABEL_CHARS)))
+    repeated = labels.duplicated(keep=False)
+    years = mission_start_year_label(spans)
+    return labels.where(~repeated, labels + " (" + years + ")")
 
 
 def mission_timeline(
@@ -83,11 +143,16 @@ def mission_timeline(
     compact: bool = False,
     milestones: pd.DataFrame | None = None,
     highlight: set[str] | None = None,
+    modes: pd.DataFrame | None = None,
 ) -> go.Figure:
     """Gantt of missions grouped by destination, with today and 2061 marked.
 
-    ``milestones`` adds a strip of dated events on the same axis above the bars;
-    ``highlight`` outlines the bars of the given mission ids (search results)."""
+    Years are read at the top and at the bottom, since a full timeline is several screens
+    tall; every destination opens with its name as a heading row. ``milestones`` adds a strip
+    of dated events on the same axis above the bars; ``highlight`` outlines the bars of the
+    given mission ids (search results); ``modes`` (the cooperation_modes table) names the modes
+    when colouring by mode. ``compact`` charts (one destination, one agency) drop the headings
+    when only one destination is shown."""
     if color_by not in COLOR_BY:
         raise ValueError(f"color_by must be one of {COLOR_BY}")
     today = today or date.today()
@@ -95,64 +160,62 @@ def mission_timeline(
     if spans.empty:
         return empty_figure("No mission matches the current filters.", title=title, source=SOURCE_DATA)
     order = destinations.set_index("destination_id")["display_order"]
-    dest_names = destinations.set_index("destination_id")["short_name"]
+    dest_names = destination_short_labels(destinations)
     spans = spans.assign(_order=spans["destination_id"].map(order)).sort_values(["_order", "start"])
     spans["hover"] = _hover(spans, participants, agencies)
-    agency_names = agencies.set_index("agency_id")["short_name"]
-    if color_by == "status":
-        spans["group"] = spans["status"]
-        colours = STATUS_COLOURS
-        label = {s: s.capitalize() for s in STATUS_COLOURS}
-    elif color_by == "lead_agency":
-        spans["group"] = spans["lead_agency_id"].fillna("undecided")
-        colours = {a: agency_colour(a) for a in spans["group"].unique()}
-        colours["undecided"] = "#BFC5CC"
-        label = {a: str(agency_names.get(a, "Lead to be decided")) for a in spans["group"].unique()}
-    else:
-        spans["group"] = spans["cooperation_mode_id"]
-        colours = MODE_COLOURS
-        label = {m: m.replace("_", " ").capitalize() for m in MODE_COLOURS}
+    spans["group"], colours, group_names = _colouring(spans, color_by, agencies, modes)
+    spans["label"] = _row_labels(spans)
 
-    labels = spans["name"].map(lambda n: escape(str(n)))
-    # Category labels must be unique; repeat names get their launch year.
-    repeated = labels.duplicated(keep=False)
-    years = mission_start_year_label(spans)
-    spans["label"] = labels.where(~repeated, labels + " (" + years + ")")
+    headings = not compact or spans["destination_id"].nunique() > 1
+    rows: list[str] = []
+    heading_rows: list[int] = []
+    for destination, part in spans.groupby("destination_id", sort=False):
+        if headings:
+            heading_rows.append(len(rows))
+            rows.append(f"<b>{escape(str(dest_names.get(destination, destination)))}</b>")
+        rows.extend(part["label"])
 
-    strip = milestones is not None and not milestones.empty
-    row_height = 22 if compact else 18
-    gantt_height = 140 + row_height * len(spans)
-    strip_height = 130
+    strip = milestones is not None and not milestones.empty and not compact
+    gantt_px = ROW_PX * (len(rows) + 1)  # one spare row on top for the Today and 2061 labels
     if strip:
+        plot_px = STRIP_PX + STRIP_GAP_PX + gantt_px
         fig = make_subplots(
-            rows=2, cols=1, shared_xaxes=True, vertical_spacing=0.01, row_heights=[strip_height, gantt_height]
+            rows=2,
+            cols=1,
+            shared_xaxes=True,
+            vertical_spacing=STRIP_GAP_PX / plot_px,
+            row_heights=[STRIP_PX, gantt_px],
         )
         _add_milestones(fig, milestones)
     else:
         fig = go.Figure()
     bar_row = {"row": 2, "col": 1} if strip else {}
+    bar_x, bar_y = ("x2", "y2") if strip else ("x", "y")
     highlight = highlight or set()
-    for group, part in spans.groupby("group", sort=False):
+    for group in _legend_order(spans["group"], colours):
+        part = spans[spans["group"] == group]
         for notional in (False, True):
-            rows = part[(part["status"] == "notional") == notional]
-            if rows.empty:
+            selected = part[(part["status"] == "notional") == notional]
+            if selected.empty:
                 continue
-            y = rows["label"].to_list()
             fig.add_trace(
                 go.Bar(
-                    name=label.get(group, str(group)) + (" (notional window)" if notional else ""),
+                    name=_legend_name(group_names.get(group, str(group)), notional, color_by),
                     legendgroup=str(group),
-                    base=rows["start"].dt.strftime("%Y-%m-%d").to_list(),
-                    x=((rows["end"] - rows["start"]).dt.total_seconds() * 1000).to_list(),
-                    y=y,
+                    base=selected["start"].dt.strftime("%Y-%m-%d").to_list(),
+                    x=((selected["end"] - selected["start"]).dt.total_seconds() * 1000).to_list(),
+                    y=selected["label"].to_list(),
                     orientation="h",
                     marker={
                         "color": colours.get(group, "#8C8C8C"),
                         "opacity": 0.45 if notional else 0.95,
                         "pattern": {"shape": "/" if notional else "", "fgcolor": "#FFFFFF"},
-                        "line": {"width": [3 if m in highlight else 0 for m in rows["mission_id"]], "color": "#1B1F24"},
+                        "line": {
+                            "width": [3 if m in highlight else 0 for m in selected["mission_id"]],
+                            "color": "#1B1F24",
+                        },
                     },
-                    customdata=rows["hover"].to_list(),
+                    customdata=selected["hover"].to_list(),
                     hovertemplate="%{customdata}<extra></extra>",
                 ),
                 **bar_row,
@@ -166,101 +229,154 @@ def mission_timeline(
             type="line",
             x0=when,
             x1=when,
-            xref="x",
+            xref=bar_x,
             y0=0,
             y1=1,
-            yref="paper",
+            yref=f"{bar_y} domain",
             line={"color": MUTED_COLOUR, "dash": "dot", "width": 1.5},
         )
         fig.add_annotation(
             x=when,
-            y=1,
-            xref="x",
-            yref="paper",
+            y=-1,  # the spare row above the first destination
+            xref=bar_x,
+            yref=bar_y,
             text=text,
             showarrow=False,
-            yanchor="bottom",
-            font={"size": 11, "color": MUTED_COLOUR},
+            xanchor="right",
+            xshift=-4,
+            font={"size": 14, "color": MUTED_COLOUR},
+        )
+    for row in heading_rows[1:]:
+        fig.add_shape(
+            type="line",
+            xref=f"{bar_x} domain",
+            x0=0,
+            x1=1,
+            yref=bar_y,
+            y0=row - 0.5,
+            y1=row - 0.5,
+            line={"color": "#9AA3AD", "width": 1},
         )
 
     fig.update_layout(barmode="overlay", bargap=0.25)
-    fig.update_xaxes(type="date", range=["1955-01-01", "2064-12-31"], title="")
+    # Labels every 20 years stay apart on the narrowest figure; the decades keep their grid lines.
+    year_axis = {
+        "type": "date",
+        "range": list(YEAR_RANGE),
+        "tickvals": [f"{year}-01-01" for year in range(1960, 2061, 20)],
+        "ticktext": [str(year) for year in range(1960, 2061, 20)],
+        "minor": {
+            "tickvals": [f"{year}-01-01" for year in range(1970, 2061, 20)],
+            "showgrid": True,
+            "gridcolor": GRID_COLOUR,
+        },
+        "title": "",
+    }
+    fig.update_xaxes(**year_axis)
+    if strip:
+        # The strip's axis stands at the top of the figure; the bars keep theirs at the bottom.
+        fig.update_xaxes(side="top", showticklabels=True, row=1, col=1)
+    else:
+        fig.update_layout(xaxis2={**year_axis, "overlaying": "x", "side": "top", "anchor": "y"})
+        # An axis with no trace is not drawn: an empty one keeps the top year labels.
+        fig.add_trace(go.Scatter(x=[None], y=[None], xaxis="x2", showlegend=False, hoverinfo="skip"))
     fig.update_yaxes(
-        autorange="reversed",
         type="category",
         categoryorder="array",
-        categoryarray=spans["label"].to_list(),
-        tickfont={"size": 11},
+        categoryarray=rows,
+        range=[len(rows) - 0.5, -1.5],
+        autorange=False,
+        showgrid=False,
         **bar_row,
     )
-    if not compact:
-        _add_group_labels(fig, spans, dest_names, bar_row)
-    height = max(260, gantt_height + (strip_height if strip else 0))
-    return finish(
-        fig,
-        title=title,
-        source=SOURCE_DATA,
-        height=height,
-        legend_title={"status": "Status", "lead_agency": "Lead agency", "mode": "Cooperation mode"}[color_by],
-    )
+    finish(fig, title=title, source=SOURCE_DATA, legend_title=COLOURINGS[color_by], top_axis=1, legend="right")
+    # The plot gets exactly ROW_PX a row: the figure adds the title block above and the year labels below.
+    plot_px = gantt_px + (STRIP_PX + STRIP_GAP_PX if strip else 0)
+    return fig.update_layout(height=plot_px + fig.layout.margin.t + BOTTOM_AXIS_PX)
 
 
 def mission_start_year_label(spans: pd.DataFrame) -> pd.Series:
     return spans["start"].dt.year.astype("Int64").astype("string").fillna("")
 
 
-def _add_group_labels(fig: go.Figure, spans: pd.DataFrame, dest_names: pd.Series, bar_row: dict) -> None:
-    """Destination headings and separators, since one axis holds every destination's rows."""
-    axis = "y2" if bar_row else "y"
-    labels = spans["label"].to_list()
-    for destination, group in spans.groupby("destination_id", sort=False):
-        first = labels.index(group["label"].iloc[0])
-        fig.add_annotation(
-            x="1956-01-01",
-            y=labels[first],
-            xref="x2" if bar_row else "x",
-            yref=axis,
-            text=f"<b>{escape(str(dest_names.get(destination, destination)))}</b>",
-            showarrow=False,
-            xanchor="left",
-            yanchor="bottom",
-            yshift=6,
-            font={"size": 12, "color": "#1B1F24"},
-        )
-        if first:
-            fig.add_shape(
-                type="line",
-                xref="paper",
-                x0=0,
-                x1=1,
-                yref=axis,
-                y0=first - 0.5,
-                y1=first - 0.5,
-                line={"color": "#BFC5CC", "width": 1},
-            )
+def mission_start_years(missions: pd.DataFrame) -> pd.Series:
+    """The year a mission's bar starts: its launch, or the opening of its notional window."""
+    launch = missions["launch_year"].astype("Float64")
+    window = missions["window_start"].astype("Float64")
+    return launch.where(missions["status"] != "notional", window).fillna(launch).fillna(window)
 
 
-LABEL_GAP_YEARS = 24  # room for a label at the narrowest layout (about 6 px a year)
+def timeline_pages(
+    missions: pd.DataFrame, destinations: pd.DataFrame, max_rows: int = 40
+) -> list[tuple[str, pd.DataFrame]]:
+    """The missions split into pages of at most ``max_rows`` bars, each with its title.
+
+    One page per destination, in display order; a destination with more missions is split
+    by era, at a change of start year where possible, into pages of even size ("Moon,
+    1958–1975", "Moon, 1976–2030", …). Every mission is on exactly one page, in the order the
+    timeline draws it."""
+    if max_rows < 1:
+        raise ValueError("max_rows must be at least 1")
+    names = destination_labels(destinations)
+    order = {d: i for i, d in enumerate(names)}
+    frame = missions.assign(_year=mission_start_years(missions), _order=missions["destination_id"].map(order))
+    frame = frame.sort_values(["_order", "_year", "launch_date"], na_position="last", kind="stable")
+    pages: list[tuple[str, pd.DataFrame]] = []
+    for destination, part in frame.groupby("destination_id", sort=False):
+        name = names.get(destination, str(destination))
+        for chunk in _era_chunks(part, max_rows):
+            years = chunk["_year"].dropna().astype(int)
+            span = "" if years.empty else f", {_year_span(int(years.min()), int(years.max()))}"
+            pages.append((f"{name}{span}", chunk.drop(columns=["_year", "_order"])))
+    return pages
+
+
+def _era_chunks(part: pd.DataFrame, max_rows: int) -> list[pd.DataFrame]:
+    """``part`` (sorted by start year) cut into as few pages as ``max_rows`` allows, of even
+    size, each cut moved to the nearest change of year when that keeps every page in bounds."""
+    count = len(part)
+    pages = -(-count // max_rows)
+    years = part["_year"].to_numpy()
+    changes = [
+        i for i in range(1, count) if not (years[i] == years[i - 1] or (pd.isna(years[i]) and pd.isna(years[i - 1])))
+    ]
+    cuts = [0]
+    for page in range(1, pages):
+        ideal = round(page * count / pages)
+        fits = [c for c in changes if 0 < c - cuts[-1] <= max_rows and count - c <= (pages - page) * max_rows]
+        cuts.append(min(fits, key=lambda c: abs(c - ideal)) if fits else min(cuts[-1] + max_rows, ideal))
+    cuts.append(count)
+    return [part.iloc[a:b] for a, b in pairwise(cuts)]
+
+
+def _year_span(first: int, last: int) -> str:
+    return str(first) if first == last else f"{first}–{last}"
 
 
 def _add_milestones(fig: go.Figure, milestones: pd.DataFrame) -> None:
-    """Dated events as diamonds on three rows of the top strip.
+    """Dated events as diamonds on the rows of the top strip.
 
-    Labels are placed greedily so they never overlap: an event is labelled only if its row's
-    previous label is far enough back; the others keep their diamond and their hover text."""
+    A label is drawn only where it fits: on the first row whose previous label ends, at the
+    narrowest figure a page draws, before this event; the others keep their diamond and their
+    hover text."""
     events = milestones.sort_values("date").reset_index(drop=True)
-    last_label = [-10_000.0] * 3
+    start_year = pd.Timestamp(YEAR_RANGE[0]).year
+    span_years = pd.Timestamp(YEAR_RANGE[1]).year + 1 - start_year
+    px_per_year = NARROWEST_PLOT_PX / span_years
+    label_levels = STRIP_LEVELS - 1  # the bottom row holds the diamonds no row had room for
+    row_ends = [-1.0] * label_levels
     levels, texts = [], []
     for event in events.itertuples():
-        year = event.date.year + event.date.dayofyear / 366
-        level = min(range(3), key=lambda lv: last_label[lv])
-        if year - last_label[level] >= LABEL_GAP_YEARS:
-            last_label[level] = year
-            name = str(event.name)
-            texts.append(escape(name if len(name) <= 22 else name[:21] + "…"))
-        else:
+        x = (event.date.year + event.date.dayofyear / 366 - start_year) * px_per_year
+        name = escape(shorten(str(event.name), 24))
+        width = 12 + text_width_px(html.unescape(name))  # the diamond, a gap and the text
+        free = [level for level in range(label_levels) if row_ends[level] + 8 <= x]
+        if free and x + width <= span_years * px_per_year:
+            row_ends[free[0]] = x + width
+            texts.append(name)
+        else:  # a bare diamond, on a row where no label runs over it
             texts.append("")
-        levels.append(level)
+        levels.append(free[0] if free else label_levels)
     fig.add_trace(
         go.Scatter(
             x=events["date"].dt.strftime("%Y-%m-%d"),
@@ -268,8 +384,8 @@ def _add_milestones(fig: go.Figure, milestones: pd.DataFrame) -> None:
             mode="markers+text",
             text=texts,
             textposition="middle right",
-            textfont={"size": 10, "color": MUTED_COLOUR},
-            marker={"symbol": "diamond", "size": 9, "color": "#1B1F24"},
+            textfont={"size": 14, "color": "#1B1F24"},
+            marker={"symbol": "diamond", "size": 10, "color": "#1B1F24"},
             customdata=(
                 events["name"].map(lambda n: escape(str(n)))
                 + "<br>"
@@ -285,16 +401,14 @@ def _add_milestones(fig: go.Figure, milestones: pd.DataFrame) -> None:
         row=1,
         col=1,
     )
-    fig.update_yaxes(visible=False, range=[-0.6, 2.8], row=1, col=1)
-    fig.add_annotation(
-        text="<b>Milestones</b>",
-        x="1956-01-01",
-        y=2.6,
-        xref="x",
-        yref="y",
-        showarrow=False,
-        xanchor="left",
-        font={"size": 12, "color": "#1B1F24"},
+    fig.update_yaxes(
+        range=[STRIP_LEVELS - 0.5, -0.5],
+        tickvals=[(STRIP_LEVELS - 1) / 2],
+        ticktext=["<b>Milestones</b>"],
+        showgrid=False,
+        zeroline=False,
+        row=1,
+        col=1,
     )
 
 
@@ -302,7 +416,7 @@ def timeline_summary(missions: pd.DataFrame, agencies: pd.DataFrame) -> str:
     if missions.empty:
         return "No mission matches the current filters."
     real = missions[missions["status"] != "notional"]
-    names = agencies.set_index("agency_id")["short_name"]
+    names = agency_labels(agencies)
     leads = real["lead_agency_id"].value_counts()
     text = f"{plural(len(missions), 'mission')} shown"
     if len(leads):
