@@ -168,3 +168,12 @@ def test_loader_rejects_a_claim_the_mission_does_not_list(data_copy: Path) -> No
     problem = load_dataset(data_copy).problems["mission_participants"]
     assert problem.column == "capabilities" and problem.row_id == "mission_id 'cassini_huygens'"
     assert "'roving' is not among the capabilities of mission 'cassini_huygens'" in str(problem)
+
+
+def test_the_lead_row_names_the_lead_agency(dataset: Dataset) -> None:
+    """"Led by" has one definition (the mission's lead_agency_id); the participants agree with it."""
+    leads = dataset.mission_participants[dataset.mission_participants["role"] == "lead"]
+    by_mission = {m: set(group["agency_id"]) for m, group in leads.groupby("mission_id")}
+    missions = dataset.missions.dropna(subset=["lead_agency_id"]).set_index("mission_id")["lead_agency_id"]
+    mismatched = {m: (lead, by_mission.get(m)) for m, lead in missions.items() if by_mission.get(m) != {lead}}
+    assert mismatched == {}

@@ -186,6 +186,7 @@ def _timeline(ctx: ChartContext) -> go.Figure:
         title="Missions from Sputnik to the Horizon 2061 windows",
         milestones=d.milestones,
         highlight=highlight,
+        modes=d.cooperation_modes,
     )
 
 
@@ -267,6 +268,7 @@ CHARTS: tuple[ChartSpec, ...] = (
             today=c.today,
             compact=True,
             title=f"{_focus_name(c)}: missions from first flight to 2061",
+            modes=c.dataset.cooperation_modes,
         ),
         lambda c: timeline.timeline_summary(_focus_missions(c), c.dataset.agencies),
         reads=(*SIDEBAR_FILTERS, "focus"),
@@ -416,6 +418,7 @@ CHARTS: tuple[ChartSpec, ...] = (
             today=c.today,
             compact=True,
             title=f"{_profile_name(c)}: missions led or joined",
+            modes=c.dataset.cooperation_modes,
         ),
         lambda c: timeline.timeline_summary(_profile_missions(c), c.dataset.agencies),
         reads=(*SIDEBAR_FILTERS, "profile"),

@@ -18,6 +18,7 @@ from components.analysis import (
 )
 from components.charts.base import empty_figure, finish, place_labels, plural, stacked_bars
 from components.charts.explore import MODE_COLOURS, SOURCE_DATA, column_labels
+from components.metrics import led_by, took_part
 from components.schema import MODE_IDS, PARTICIPANT_ROLES
 from components.theme import OKABE_ITO, agency_colour, destination_colour
 from components.vocabulary import agency_labels, destination_short_labels, mode_short_labels
@@ -119,11 +120,10 @@ def participation_heatmap(
 def participation_summary(missions: pd.DataFrame, participants: pd.DataFrame, agencies: pd.DataFrame) -> str:
     if missions.empty:
         return "No mission matches the current filters."
-    frame = participation(missions, participants)
-    per_agency = frame.groupby("agency_id")["mission_id"].nunique().sort_values(ascending=False)
+    per_agency = took_part(participants[participants["mission_id"].isin(set(missions["mission_id"]))])
     names = _names(agencies)
     top = per_agency.index[0]
-    led = int(frame[(frame["agency_id"] == top) & frame["led"]]["mission_id"].nunique())
+    led = int(led_by(missions).get(top, 0))
     return (
         f"{names.get(top, top)} took part in the most missions shown ({per_agency.iloc[0]}, leading {led}); "
         f"{plural(len(per_agency), 'agency', 'agencies')} appear in all."

@@ -19,6 +19,7 @@ from plotly.subplots import make_subplots
 
 from components.charts.base import GRID_COLOUR, MUTED_COLOUR, empty_figure, finish, plural, shorten, text_width_px, wrap
 from components.charts.explore import MODE_COLOURS, SOURCE_DATA
+from components.metrics import is_cooperative, led_by
 from components.theme import STATUS_COLOURS, agency_colour
 from components.vocabulary import (
     COLOURINGS,
@@ -415,14 +416,13 @@ def _add_milestones(fig: go.Figure, milestones: pd.DataFrame) -> None:
 def timeline_summary(missions: pd.DataFrame, agencies: pd.DataFrame) -> str:
     if missions.empty:
         return "No mission matches the current filters."
-    real = missions[missions["status"] != "notional"]
     names = agency_labels(agencies)
-    leads = real["lead_agency_id"].value_counts()
+    leads = led_by(missions)
     text = f"{plural(len(missions), 'mission')} shown"
     if len(leads):
         top = leads.index[0]
-        cooperative = int((real[real["lead_agency_id"] == top]["cooperation_mode_id"] != "national").sum())
-        text += f"; {names.get(top, top)} led {leads.iloc[0]} of them, {cooperative} with foreign partners"
+        cooperative = int(is_cooperative(missions[missions["lead_agency_id"] == top]).sum())
+        text += f"; {names.get(top, top)} led {leads.iloc[0]} of them, {cooperative} cooperative"
     notional = int((missions["status"] == "notional").sum())
     if notional:
         text += f"; {plural(notional, 'notional Horizon 2061 window')}"
