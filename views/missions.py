@@ -2,9 +2,8 @@
 
 import streamlit as st
 
-from components.charts import ChartContext
+from components.charts import ChartContext, timeline_pages
 from components.data import get_dataset
-from components.filters import narrow
 from components.lookup import search_missions
 from components.state import current_state, view_choices
 from components.tables import show_frame, with_names
@@ -22,13 +21,13 @@ if not tables_ready(dataset, "missions", "mission_participants", "agencies", "de
     st.stop()
 
 choices = view_choices(dataset)
-colour_col, search_col, layout_col = st.columns([3, 3, 2], vertical_alignment="bottom")
+colour_col, search_col, layout_col = st.columns([4, 3, 2], vertical_alignment="bottom")
 with colour_col:
     choice_buttons("Colour by", "colour", choices, current_state(dataset))
 with search_col:
     search_box("Find a mission", "search", placeholder="Name or alias, e.g. Huygens, Kaguya, MSR")
 with layout_col:
-    flag("One chart per destination", "split", help="Collapse or expand each destination separately.")
+    flag("By destination", "split", help="One collapsible section per destination instead of one long sequence.")
 state = current_state(dataset)
 
 ctx = ChartContext(dataset, state)
@@ -50,18 +49,26 @@ if state.search:
             ("name", "years", "status", "destination", "lead", "note"),
         )
 
-if state.split:
-    destinations = dataset.destinations.sort_values("display_order")
-    for destination in destinations.itertuples():
-        count = len(narrow(ctx.filtered, destinations=(destination.destination_id,)).missions)
-        if not count:
+pages = timeline_pages(ctx)
+if not pages:
+    render_chart("missions_timeline", ctx)  # says that the filters leave nothing, and how to widen them
+elif state.split:
+    st.caption("One section per destination; open any of them. Long sections are split by era, 40 missions a chart.")
+    for destination_id, label in choices.vocabulary.destinations.items():
+        indices = [i for i, (_, part) in enumerate(pages) if set(part["destination_id"]) == {destination_id}]
+        if not indices:
             continue
-        with st.expander(f"{md(destination.name)} — {count} missions", expanded=destination.display_order == 1):
-            sub = ChartContext(
-                dataset,
-                state.with_changes(destinations=(destination.destination_id,)),
-                options={"highlight": highlight},
-            )
-            render_chart("missions_timeline", sub, key=f"timeline_{destination.destination_id}")
+        count = sum(len(pages[i][1]) for i in indices)
+        with st.expander(
+            f"{md(label)} — {count} missions", expanded=destination_id == next(iter(choices.vocabulary.destinations))
+        ):
+            for position, index in enumerate(indices):
+                page_ctx = ctx.with_options(highlight=highlight, page=index, milestones=position == 0)
+                render_chart("missions_timeline", page_ctx, key=f"timeline_{index}")
 else:
-    render_chart("missions_timeline", ChartContext(dataset, state, options={"highlight": highlight}))
+    st.caption(
+        f"{len(missions)} missions in {len(pages)} charts of at most 40, by destination and era, each with its year "
+        "axis above and below; milestones of cooperation sit above the first."
+    )
+    for index in range(len(pages)):
+        render_chart("missions_timeline", ctx.with_options(highlight=highlight, page=index), key=f"timeline_{index}")

@@ -9,7 +9,7 @@ say its main finding in one sentence.
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from functools import cached_property, wraps
 from typing import TypeVar
@@ -47,6 +47,15 @@ class ChartContext:
     options: Mapping[str, object] = field(default_factory=dict)
     today: date = field(default_factory=date.today)
     memo: dict[str, object] = field(default_factory=dict, compare=False, repr=False)
+
+    def with_options(self, **options: object) -> ChartContext:
+        """The same view with other chart options (a timeline page, a highlight), sharing the
+        filtered missions and the inputs already computed."""
+        other = replace(self, options={**self.options, **options})
+        object.__setattr__(other, "memo", self.memo)
+        if "filtered" in self.__dict__:
+            other.__dict__["filtered"] = self.__dict__["filtered"]
+        return other
 
     def __post_init__(self) -> None:
         # Charts read the resolved state, so a chart and its page never pick different defaults.
@@ -173,19 +182,38 @@ def _map_inputs(ctx: ChartContext) -> tuple[pd.DataFrame, pd.Series]:
     return _co_participation(ctx), took_part(ctx.filtered.participants)
 
 
+TIMELINE_PAGE_ROWS = 40  # a page of the timeline reads on one projector screen, full screen too
+
+
+@_once
+def timeline_pages(ctx: ChartContext) -> list[tuple[str, pd.DataFrame]]:
+    """The filtered missions in pages of at most 40 rows, by destination then era, with titles.
+    Pages, exports and slides draw page ``i`` with ``ctx.with_options(page=i)``."""
+    return timeline.timeline_pages(ctx.filtered.missions, ctx.dataset.destinations, max_rows=TIMELINE_PAGE_ROWS)
+
+
+def _timeline_part(ctx: ChartContext) -> tuple[str, pd.DataFrame, bool]:
+    """Title, missions and whether to draw the milestones strip, for the whole timeline or one page."""
+    page = ctx.options.get("page")
+    if page is None:
+        return "Missions from Sputnik to the Horizon 2061 windows", ctx.filtered.missions, True
+    title, missions = timeline_pages(ctx)[int(page)]
+    return title, missions, bool(ctx.options.get("milestones", page == 0))
+
+
 def _timeline(ctx: ChartContext) -> go.Figure:
     d = ctx.dataset
-    highlight = ctx.options.get("highlight") or set()
+    title, missions, strip = _timeline_part(ctx)
     return timeline.mission_timeline(
-        ctx.filtered.missions,
+        missions,
         d.mission_participants,
         d.agencies,
         d.destinations,
         color_by=ctx.state.colour,
         today=ctx.today,
-        title="Missions from Sputnik to the Horizon 2061 windows",
-        milestones=d.milestones,
-        highlight=highlight,
+        title=title,
+        milestones=d.milestones if strip else None,
+        highlight=ctx.options.get("highlight") or set(),
         modes=d.cooperation_modes,
     )
 
@@ -350,7 +378,7 @@ CHARTS: tuple[ChartSpec, ...] = (
         "Mission timeline",
         "missions",
         _timeline,
-        lambda c: timeline.timeline_summary(c.filtered.missions, c.dataset.agencies),
+        lambda c: timeline.timeline_summary(_timeline_part(c)[1], c.dataset.agencies),
         reads=(*SIDEBAR_FILTERS, "colour", "search"),
         tables=("missions", "mission_participants", "agencies", "destinations", "milestones"),
     ),
