@@ -44,3 +44,15 @@ def test_each_page_lists_its_charts() -> None:
     counts = {page: len(charts.charts_for(page)) for page in ("home", "pillars", "destinations", "cooperation")}
     counts |= {page: len(charts.charts_for(page)) for page in ("missions", "agencies")}
     assert counts == {"home": 1, "pillars": 4, "destinations": 3, "cooperation": 6, "missions": 1, "agencies": 8}
+
+
+def test_autonomy_hover_credits_the_element_that_showed_it(dataset: Dataset) -> None:
+    figure, _ = build("autonomy_matrix", ChartContext(dataset, FilterState(scope="giant_planets")))
+    hovers = {
+        (y, text.split(":")[0]): text
+        for trace in figure.data
+        if trace.customdata is not None
+        for y, text in zip(trace.y, trace.customdata, strict=True)
+    }
+    assert "Shown by: Huygens Titan probe (Cassini–Huygens, 1997)" in hovers[("ESA", "Landing")]
+    assert hovers[("NASA", "Landing")] == "Landing: not yet"

@@ -3,7 +3,7 @@
 import streamlit as st
 
 from components.analysis import heritage_by_destination
-from components.charts import ChartContext
+from components.charts import ChartContext, map_legend
 from components.data import get_dataset
 from components.filters import YEAR_MIN
 from components.metrics import led_by, took_part
@@ -114,3 +114,6 @@ if map_tab.open:
         )
         if tables_ready(dataset, "infrastructures"):
             render_chart("cooperation_map", ctx)
+            if not ctx.filtered.missions.empty:
+                legend = map_legend(ctx)
+                st.image(legend.svg(), width="content")

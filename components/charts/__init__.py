@@ -177,6 +177,12 @@ def _partners(ctx: ChartContext) -> pd.Series:
     return partners_of(_profile(ctx), ctx.filtered.participants)
 
 
+def map_legend(ctx: ChartContext) -> maps.MapLegend:
+    """The map's legend, sized from the same inputs the map is drawn from."""
+    edges, per_agency = _map_inputs(ctx)
+    return maps.map_legend(edges, per_agency)
+
+
 @_once
 def _map_inputs(ctx: ChartContext) -> tuple[pd.DataFrame, pd.Series]:
     return _co_participation(ctx), took_part(ctx.filtered.participants)

@@ -419,6 +419,19 @@ def partners_bar(partners: pd.Series, agencies: pd.DataFrame, agency_name: str, 
     )
 
 
+def _shown_by(matrix: pd.DataFrame, limit: int = 4) -> dict[tuple[str, str], str]:
+    """Hover lines naming what showed each capability: the agency's own spacecraft or the element it
+    provided on another agency's mission (Huygens for ESA, Philae for DLR, CNES and ASI)."""
+    if "elements" not in matrix.columns:
+        return {}
+    lines = {}
+    for row in matrix.dropna(subset=["elements"]).itertuples():
+        items = [escape(item) for item in str(row.elements).split("; ") if item]
+        more = f"<br>… and {len(items) - limit} more" if len(items) > limit else ""
+        lines[(row.agency_id, row.capability)] = "<br>Shown by: " + "<br>".join(items[:limit]) + more
+    return lines
+
+
 def autonomy_chart(
     matrix: pd.DataFrame,
     agencies: pd.DataFrame,
@@ -433,6 +446,7 @@ def autonomy_chart(
     if include:  # show every member of a group, even those with nothing demonstrated yet
         pivot = pivot.reindex(index=sorted(set(pivot.index) | set(include)))
     pivot = pivot.reindex(columns=list(AUTONOMY_CAPABILITIES)).fillna(NOT_YET)
+    shown_by = _shown_by(matrix)
     score = pivot.apply(lambda row: sum({ALONE: 2, WITH_PARTNERS: 1}.get(v, 0) for v in row), axis=1)
     order = list(score.sort_values(ascending=False, kind="stable").index)
     columns, label_lines = column_labels(
@@ -448,7 +462,9 @@ def autonomy_chart(
                     xs.append(label)
                     ys.append(escape(str(names.get(agency, agency))))
                     lone = " — the only holder" if single.get(capability) == agency else ""
-                    hover.append(f"{AUTONOMY_LABELS[capability]}: {status}{lone}")
+                    hover.append(
+                        f"{AUTONOMY_LABELS[capability]}: {status}{lone}" + shown_by.get((agency, capability), "")
+                    )
         if xs:
             fig.add_trace(
                 go.Scatter(
