@@ -56,3 +56,11 @@ def test_autonomy_hover_credits_the_element_that_showed_it(dataset: Dataset) -> 
     }
     assert "Shown by: Huygens Titan probe (Cassini–Huygens, 1997)" in hovers[("ESA", "Landing")]
     assert hovers[("NASA", "Landing")] == "Landing: not yet"
+
+
+def test_a_clicked_cell_leaves_every_number_readable(dataset: Dataset) -> None:
+    figure, _ = build("cooperation_mode_destination", ChartContext(dataset, FilterState()))
+    cells = figure.data[0]
+    assert cells.unselected.marker.opacity == 1
+    assert cells.unselected.textfont.color == cells.textfont.color == "#FFFFFF"
+    assert cells.selected.marker.color != cells.marker.color

@@ -408,6 +408,9 @@ def mode_destination_matrix(missions: pd.DataFrame, modes: pd.DataFrame, destina
             text=texts,
             textfont={"color": "#FFFFFF", "size": 14},
             marker={"size": sizes, "color": "#0072B2", "symbol": "square", "line": {"width": 0}},
+            # A clicked cell is outlined in vermillion; the others keep their colour and numbers.
+            selected={"marker": {"color": "#D55E00", "opacity": 1}, "textfont": {"color": "#FFFFFF"}},
+            unselected={"marker": {"opacity": 1}, "textfont": {"color": "#FFFFFF"}},
             customdata=custom,
             hovertemplate="<b>%{y}</b> at <b>%{x}</b>: %{customdata[2]} mission(s)<br>Click to list them"
             "<extra></extra>",

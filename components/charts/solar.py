@@ -87,6 +87,9 @@ def solar_system_picker(bodies: pd.DataFrame, missions: pd.DataFrame, destinatio
                 text=[label if slot else "" for label, slot in zip(part["label"], part["slot"], strict=True)],
                 textposition=[slot or "top center" for slot in part["slot"]],
                 textfont={"size": 14, "color": "#1B1F24"},
+                # A clicked body stays as it was drawn, and so do the others: every label stays readable.
+                selected={"marker": {"opacity": 1}, "textfont": {"color": "#1B1F24"}},
+                unselected={"marker": {"opacity": 0.9}, "textfont": {"color": "#1B1F24"}},
                 marker={
                     "size": 8 + 4.5 * np.sqrt(part["missions"]),
                     "color": destination_colour(destination.destination_id),
