@@ -84,3 +84,27 @@ def agency_colour(agency_id: str) -> str:
 
 def destination_colour(destination_id: str) -> str:
     return DESTINATION_COLOURS.get(destination_id, NEUTRAL)
+
+
+STATUS_GROUP_COLOURS = {
+    "Past": "#0072B2",
+    "Operating": "#009E73",
+    "Planned": "#E69F00",
+    "Notional": "#CC79A7",
+    "Cancelled": "#8C8C8C",
+}
+MODE_COLOURS = {
+    "national": "#BFC5CC",
+    "instrument_delivery": "#C6DBEF",
+    "infrastructure_support": "#9ECAE1",
+    "multi_platform": "#6BAED6",
+    "integrated_mission": "#3182BD",
+    "working_group": "#E69F00",
+    "multi_mission_programme": "#08519C",
+}
+CATEGORY_COLOURS = {
+    "recommended and practised": "#009E73",
+    "recommended, not yet practised": "#D55E00",
+    "practised, not recommended": "#56B4E9",
+    "neither": "#F2F5F8",
+}

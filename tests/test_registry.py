@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import re
+from pathlib import Path
+
 import components.charts as charts
 from components.charts import CHARTS, ChartContext, build
 from components.data import Dataset
@@ -40,10 +43,17 @@ def test_the_autonomy_matrix_is_derived_once(dataset: Dataset, monkeypatch) -> N
     assert len(calls) == 1
 
 
-def test_each_page_lists_its_charts() -> None:
-    counts = {page: len(charts.charts_for(page)) for page in ("home", "pillars", "destinations", "cooperation")}
-    counts |= {page: len(charts.charts_for(page)) for page in ("missions", "agencies")}
-    assert counts == {"home": 1, "pillars": 4, "destinations": 3, "cooperation": 6, "missions": 1, "agencies": 8}
+def test_each_page_lists_the_charts_the_readme_promises() -> None:
+    readme = (Path(__file__).resolve().parent.parent / "README.md").read_text(encoding="utf-8")
+    promised = re.search(r"\((\d+) in\s+all: ([^)]*)\)", readme)
+    assert promised is not None
+    per_page = dict(re.findall(r"([A-Z][a-z]+(?: [a-z]+)?) (\d+)", promised[2]))
+    pages = {"Home": "home", "Four pillars": "pillars", "Destinations": "destinations"}
+    pages |= {"Cooperation": "cooperation", "Missions": "missions", "Agencies": "agencies"}
+    assert {pages[name]: int(n) for name, n in per_page.items()} == {
+        page: len(charts.charts_for(page)) for page in pages.values()
+    }
+    assert int(promised[1]) == len(CHARTS)
 
 
 def test_autonomy_hover_credits_the_element_that_showed_it(dataset: Dataset) -> None:

@@ -16,11 +16,10 @@ from components.analysis import (
     WITH_PARTNERS,
     participation,
 )
-from components.charts.base import empty_figure, finish, place_labels, plural, stacked_bars
-from components.charts.explore import MODE_COLOURS, SOURCE_DATA, column_labels
+from components.charts.base import SOURCE_DATA, column_labels, empty_figure, finish, place_labels, plural, stacked_bars
 from components.metrics import led_by, took_part
 from components.schema import MODE_IDS, PARTICIPANT_ROLES
-from components.theme import OKABE_ITO, agency_colour, destination_colour
+from components.theme import MODE_COLOURS, OKABE_ITO, agency_colour, destination_colour
 from components.vocabulary import agency_labels, destination_short_labels, mode_short_labels
 
 ROLE_LABELS = {

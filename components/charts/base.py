@@ -19,6 +19,7 @@ TEXT_COLOUR = "#1B1F24"
 MUTED_COLOUR = "#4A525E"  # dark grey: 7.9:1 on white, still readable on a washed-out projector
 GRID_COLOUR = "#E3E7EC"
 SOURCE_CH7 = "Planetary Exploration, Horizon 2061, ch. 7"
+SOURCE_DATA = "Horizon 2061 Explorer dataset (NSSDCA, agency mission pages)"
 
 TEMPLATE = "h2061"
 TEXT_PX = 14
@@ -285,3 +286,10 @@ def stacked_bars(
         fig.update_xaxes(title=category_title, type="category")
         fig.update_yaxes(title=value_title)
     return fig
+
+
+def column_labels(labels: list[str], width: int) -> tuple[list[str], int]:
+    """Labels wrapped for columns of a matrix, and the number of lines the tallest one takes
+    (``finish(top_axis=...)`` leaves that much room above the plot)."""
+    wrapped = [wrap(label, width) for label in labels]
+    return wrapped, max((line_count(label) for label in wrapped), default=1)

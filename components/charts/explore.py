@@ -19,45 +19,14 @@ from components.analysis import (
     mode_counts,
     status_group,
 )
-from components.charts.base import SOURCE_CH7, finish, line_count, plural, stacked_bars, wrap
+from components.charts.base import SOURCE_CH7, SOURCE_DATA, column_labels, finish, plural, stacked_bars, wrap
 from components.schema import MISSION_STATUSES, MODE_IDS
-from components.theme import OKABE_ITO, destination_colour
+from components.theme import CATEGORY_COLOURS, MODE_COLOURS, OKABE_ITO, STATUS_GROUP_COLOURS, destination_colour
 from components.vocabulary import agency_labels, destination_labels, destination_short_labels, mode_labels, status_label
-
-STATUS_GROUP_COLOURS = {
-    "Past": "#0072B2",
-    "Operating": "#009E73",
-    "Planned": "#E69F00",
-    "Notional": "#CC79A7",
-    "Cancelled": "#8C8C8C",
-}
-MODE_COLOURS = {
-    "national": "#BFC5CC",
-    "instrument_delivery": "#C6DBEF",
-    "infrastructure_support": "#9ECAE1",
-    "multi_platform": "#6BAED6",
-    "integrated_mission": "#3182BD",
-    "working_group": "#E69F00",
-    "multi_mission_programme": "#08519C",
-}
-CATEGORY_COLOURS = {
-    "recommended and practised": "#009E73",
-    "recommended, not yet practised": "#D55E00",
-    "practised, not recommended": "#56B4E9",
-    "neither": "#F2F5F8",
-}
-SOURCE_DATA = "Horizon 2061 Explorer dataset (NSSDCA, agency mission pages)"
 
 
 def _table_destinations(destinations: pd.DataFrame) -> pd.DataFrame:
     return destinations[destinations["in_table_7_1"]].sort_values("display_order")
-
-
-def column_labels(labels: list[str], width: int) -> tuple[list[str], int]:
-    """Labels wrapped for columns of a matrix, and the number of lines the tallest one takes
-    (``finish(top_axis=...)`` leaves that much room above the plot)."""
-    wrapped = [wrap(label, width) for label in labels]
-    return wrapped, max((line_count(label) for label in wrapped), default=1)
 
 
 # ------------------------------------------------------------------ Pillar 1: science

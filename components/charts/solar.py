@@ -8,8 +8,7 @@ import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 
-from components.charts.base import LABEL_POSITIONS, MUTED_COLOUR, finish, place_labels, wrap
-from components.charts.explore import SOURCE_DATA
+from components.charts.base import LABEL_POSITIONS, MUTED_COLOUR, SOURCE_DATA, finish, place_labels, wrap
 from components.theme import destination_colour
 from components.vocabulary import destination_short_labels
 

@@ -17,10 +17,19 @@ import pandas as pd
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
-from components.charts.base import GRID_COLOUR, MUTED_COLOUR, empty_figure, finish, plural, shorten, text_width_px, wrap
-from components.charts.explore import MODE_COLOURS, SOURCE_DATA
+from components.charts.base import (
+    GRID_COLOUR,
+    MUTED_COLOUR,
+    SOURCE_DATA,
+    empty_figure,
+    finish,
+    plural,
+    shorten,
+    text_width_px,
+    wrap,
+)
 from components.metrics import is_cooperative, led_by
-from components.theme import STATUS_COLOURS, agency_colour
+from components.theme import MODE_COLOURS, STATUS_COLOURS, agency_colour
 from components.vocabulary import (
     COLOURINGS,
     agency_labels,
