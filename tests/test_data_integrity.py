@@ -171,7 +171,7 @@ def test_loader_rejects_a_claim_the_mission_does_not_list(data_copy: Path) -> No
 
 
 def test_the_lead_row_names_the_lead_agency(dataset: Dataset) -> None:
-    """"Led by" has one definition (the mission's lead_agency_id); the participants agree with it."""
+    """ "Led by" has one definition (the mission's lead_agency_id); the participants agree with it."""
     leads = dataset.mission_participants[dataset.mission_participants["role"] == "lead"]
     by_mission = {m: set(group["agency_id"]) for m, group in leads.groupby("mission_id")}
     missions = dataset.missions.dropna(subset=["lead_agency_id"]).set_index("mission_id")["lead_agency_id"]
