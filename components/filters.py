@@ -57,6 +57,7 @@ PARAMS: dict[str, Param] = {
     "colour": Param("colour", "choice", "colourings"),
     "search": Param("search", "text", max_chars=MAX_SEARCH_CHARS),
     "split": Param("split", "flag"),
+    "part": Param("part", "text"),
     "tab": Param("tab", "choice", "agency_tabs"),
     "profile": Param("profile", "choice", "agencies"),
     "scope": Param("scope", "choice", "scopes"),
@@ -92,7 +93,8 @@ class FilterState:
     cell_destination: str | None = None
     colour: str | None = None  # Missions timeline colouring
     search: str | None = None  # Missions search
-    split: bool = False  # Missions: one chart per destination
+    split: bool = False  # Missions: one collapsible section per destination
+    part: str | None = None  # Missions: the part of the paged timeline shown (its title)
     tab: str | None = None  # Agencies tab
     profile: str | None = None  # Agencies profile
     scope: str | None = None  # autonomy matrix destination (None or "all": all destinations)

@@ -70,7 +70,7 @@ class ViewChoices:
             "among": circles,
             "table": vocabulary.tables,
         }
-        defaults = {"profile": "esa"} if "esa" in profiles else {}
+        defaults = {"table": "missions", **({"profile": "esa"} if "esa" in profiles else {})}
         return cls(vocabulary, options, defaults, today or date.today())
 
     def options_for(self, param: str, state: FilterState | None = None) -> dict[str, str]:

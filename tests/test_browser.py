@@ -6,10 +6,10 @@ figures computed from the data, and no request leaves localhost (workshops run o
 
 from __future__ import annotations
 
+import pandas as pd
 import pytest
 
-from components.data import Dataset
-from components.metrics import headline_figures
+from components.data import DATA_DIR
 
 from .browser_support import CHROMIUM_FLAGS, chromium_path, is_local, streamlit_server
 
@@ -106,16 +106,18 @@ def test_autonomy_matrix_flags_the_soyuz_years(page, server) -> None:
     assert "crew transport by Roscosmos" in caption.first.inner_text()
 
 
-def test_home_shows_headline_figures(page, server, dataset: Dataset) -> None:
-    figures = headline_figures(dataset.missions, dataset.agencies, dataset.destinations)
+def test_home_shows_headline_figures(page, server) -> None:
+    missions = pd.read_csv(DATA_DIR / "missions.csv")
+    real = missions[~missions["status"].isin(["notional", "cancelled"])]
+    agencies = pd.read_csv(DATA_DIR / "mission_participants.csv")["agency_id"].nunique()
     open_page(page, server, "")
     page.wait_for_function("() => document.querySelectorAll('[data-testid=\"stMetricValue\"]').length >= 4")
     labels = page.locator('[data-testid="stMetricLabel"]').all_inner_texts()
     values = page.locator('[data-testid="stMetricValue"]').all_inner_texts()
     shown = dict(zip([label.strip() for label in labels], [v.strip() for v in values], strict=True))
-    assert shown["Missions"] == str(figures.missions)
-    assert shown["Agencies and partners"] == str(figures.agencies)
-    assert shown["Cooperative missions"] == f"{figures.cooperative_share:.0%}"
+    assert shown["Missions"] == str(len(missions))
+    assert shown["Agencies and partners"] == str(agencies)
+    assert shown["Cooperative missions"] == f"{(real['cooperation_mode_id'] != 'national').mean():.0%}"
     assert shown["Destinations"] == "6"
 
 
@@ -155,9 +157,9 @@ def test_step_through_the_four_pillars(page, server) -> None:
         header.filter(has_text=step).wait_for(timeout=15_000)
         settle(page)
         assert page.locator('[data-testid="stPlotlyChart"]').count() >= 1
-    assert page.url.endswith("pillar=infrastructures")
+    assert page.url.endswith("pillar=Infrastructures+and+services")
     assert page.get_by_role("button", name="Next").is_disabled()
-    page.locator('[data-testid="stButtonGroup"]').get_by_text("1. Science").click()
+    page.locator(".st-key-pillar").get_by_role("radio", name="Science questions").click()
     header.filter(has_text=expected[0]).wait_for(timeout=15_000)
     assert page.locator('[data-testid="stException"]').count() == 0
 
@@ -170,14 +172,14 @@ def test_open_a_destination_from_table_7_1_and_follow_its_link(page, server) -> 
     row_height = 35
     # Row 3 of Table 7.1 is "Giant planet systems"; click its selection checkbox.
     page.mouse.click(box["x"] + 14, box["y"] + row_height * 3.5)
-    page.wait_for_function("() => location.search.includes('focus=giant_planets')", timeout=15_000)
+    page.wait_for_function("() => location.search.includes('focus=Giant+planet+systems')", timeout=15_000)
     settle(page)
     assert page.locator('[data-testid="stMain"] h2').filter(has_text="Giant planet systems").count() == 1
 
     page.get_by_role("link", name="See how missions to Giant planet systems cooperated").click()
     page.wait_for_url("**/cooperation?**", timeout=15_000)
     settle(page)
-    assert "destination=giant_planets" in page.url
+    assert "destination=Giant+planet+systems" in page.url
     chosen = page.locator('[data-testid="stSidebar"] [data-testid="stMultiSelect"]').first.inner_text()
     assert "Giant planet systems" in chosen
     summary = (
@@ -208,5 +210,17 @@ def test_clicking_a_body_offers_its_deep_dive(page, server) -> None:
     link = page.locator('[data-testid="stPageLink"]').filter(has_text="deep dive").first
     link.filter(has_text="Giant planet systems").wait_for(timeout=15_000)
     link.click()
-    page.wait_for_url("**/destinations?**focus=giant_planets**", timeout=15_000)
+    page.wait_for_url("**/destinations?**focus=Giant+planet+systems**", timeout=15_000)
     page.locator('[data-testid="stMain"] h2').filter(has_text="Giant planet systems").first.wait_for(timeout=20_000)
+
+
+@pytest.mark.parametrize("path", sorted(PAGES_WITH_CHARTS))
+def test_first_chart_starts_above_the_fold_at_1280x720(browser, server, path: str) -> None:
+    context = browser.new_context(viewport={"width": 1280, "height": 720})
+    page = context.new_page()
+    open_page(page, server, path)
+    chart = page.locator('[data-testid="stPlotlyChart"], [data-testid="stDeckGlJsonChart"]').first
+    chart.wait_for(timeout=30_000)
+    top = page.evaluate("() => window.scrollY") + chart.bounding_box()["y"]
+    assert top < 720 - 60, f"first chart of /{path} starts at {top:.0f} px"
+    context.close()

@@ -26,7 +26,7 @@ def test_defaults_fill_every_page_choice(choices: ViewChoices) -> None:
         "moon",
         "terrestrial_planets",
         "esa",
-        "pillars",
+        "missions",
     )
     assert (state.colour, state.timeline_colour, state.breakdown, state.tab) == (
         "status",

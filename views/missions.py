@@ -8,7 +8,7 @@ from components.lookup import search_missions
 from components.state import current_state, view_choices
 from components.tables import show_frame, with_names
 from components.ui import md, render_chart, tables_ready
-from components.widgets import choice_buttons, flag, search_box
+from components.widgets import choice_buttons, flag, search_box, set_choice
 
 dataset = get_dataset()
 st.title("Missions")
@@ -54,21 +54,54 @@ if not pages:
     render_chart("missions_timeline", ctx)  # says that the filters leave nothing, and how to widen them
 elif state.split:
     st.caption("One section per destination; open any of them. Long sections are split by era, 40 missions a chart.")
+    first = pages[0][1]["destination_id"].iloc[0]
     for destination_id, label in choices.vocabulary.destinations.items():
         indices = [i for i, (_, part) in enumerate(pages) if set(part["destination_id"]) == {destination_id}]
         if not indices:
             continue
         count = sum(len(pages[i][1]) for i in indices)
-        with st.expander(
-            f"{md(label)} — {count} missions", expanded=destination_id == next(iter(choices.vocabulary.destinations))
-        ):
-            for position, index in enumerate(indices):
-                page_ctx = ctx.with_options(highlight=highlight, page=index, milestones=position == 0)
-                render_chart("missions_timeline", page_ctx, key=f"timeline_{index}")
+        section = st.expander(
+            f"{md(label)} — {count} missions",
+            expanded=destination_id == first,
+            key=f"section_{destination_id}",
+            on_change="rerun",
+        )
+        if section.open:  # a closed section costs nothing
+            with section:
+                for position, index in enumerate(indices):
+                    page_ctx = ctx.with_options(highlight=highlight, page=index, milestones=position == 0)
+                    render_chart("missions_timeline", page_ctx, key=f"timeline_{index}")
 else:
-    st.caption(
-        f"{len(missions)} missions in {len(pages)} charts of at most 40, by destination and era, each with its year "
-        "axis above and below; milestones of cooperation sit above the first."
+    titles = [title for title, _ in pages]
+    index = titles.index(state.part) if state.part in titles else 0
+    previous_col, part_col, next_col = st.columns([1.2, 6, 1.2], vertical_alignment="bottom")
+    previous_col.button(
+        "Earlier",
+        icon=":material/arrow_back:",
+        disabled=index == 0,
+        on_click=set_choice,
+        args=("part", titles[max(index - 1, 0)]),
+        width="stretch",
     )
-    for index in range(len(pages)):
-        render_chart("missions_timeline", ctx.with_options(highlight=highlight, page=index), key=f"timeline_{index}")
+    with part_col:
+        st.selectbox(
+            f"Part of the timeline ({len(pages)} parts of at most 40 missions, by destination and era)",
+            options=titles,
+            index=0,  # the default stays the first part, so the URL names any other
+            key="part",
+            bind="query-params",
+        )
+    next_col.button(
+        "Later",
+        icon=":material/arrow_forward:",
+        icon_position="right",
+        disabled=index == len(titles) - 1,
+        on_click=set_choice,
+        args=("part", titles[min(index + 1, len(titles) - 1)]),
+        width="stretch",
+    )
+    index = titles.index(current_state(dataset).part) if current_state(dataset).part in titles else 0
+    render_chart("missions_timeline", ctx.with_options(highlight=highlight, page=index), key="timeline")
+    if highlight:
+        with_matches = [title for title, part in pages if highlight & set(part["mission_id"])]
+        st.caption("Search matches are in: " + "; ".join(md(title) for title in with_matches) + ".")
