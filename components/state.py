@@ -26,11 +26,20 @@ import streamlit as st
 
 from components.data import Dataset
 from components.filters import PARAM_OF_FIELD as PARAMS_BY_FIELD
-from components.filters import PARAMS, YEAR_MAX, YEAR_MIN, FilterState, parse_query_params, to_query_params
+from components.filters import (
+    PARAMS,
+    SIDEBAR_PARAMS,
+    YEAR_MAX,
+    YEAR_MIN,
+    FilterState,
+    parse_query_params,
+    to_query_params,
+)
 from components.ui import md
 from components.vocabulary import AGENCY_TABS, ALL, Vocabulary
 
 NOTICE_KEY = "h2061_link_notices"
+PAGE_KEY = "h2061_page"
 REWRITTEN_KEY = "h2061_link_rewritten"
 
 
@@ -188,6 +197,8 @@ def arrive(page: st.navigation, dataset: Dataset) -> None:  # type: ignore[valid
     themselves) passes untouched; anything else is parsed, resolved and reopened through
     ``st.switch_page`` with the canonical query string. Notices survive the switch."""
     raw = _url_params()
+    page_switched = st.session_state.get(PAGE_KEY) not in (None, page.url_path)
+    st.session_state[PAGE_KEY] = page.url_path
     if not raw:
         return
     choices = view_choices(dataset)
@@ -195,6 +206,8 @@ def arrive(page: st.navigation, dataset: Dataset) -> None:  # type: ignore[valid
     resolution = resolve(parsed, choices)
     canonical = to_query_params(resolution.kept, choices.vocabulary)
     if _normalised(canonical) == raw:
+        if page_switched:
+            _adopt_sidebar_filters(parsed, raw)
         return
     signature = repr(sorted(raw.items()))
     if st.session_state.get(REWRITTEN_KEY) == signature:
@@ -202,6 +215,21 @@ def arrive(page: st.navigation, dataset: Dataset) -> None:  # type: ignore[valid
     st.session_state[REWRITTEN_KEY] = signature
     st.session_state[NOTICE_KEY] = notices + resolution.notices
     st.switch_page(page, query_params=canonical)
+
+
+def _adopt_sidebar_filters(parsed: FilterState, raw: Mapping[str, list[str]]) -> None:
+    """A link to another page (``st.page_link``) may carry other sidebar filters than the session
+    holds ("See how missions to the Moon cooperated"). The sidebar widgets already exist in the
+    session, so Streamlit keeps their values over the URL's on a page switch; the link's values
+    are put in their place before the widgets are drawn. Only on a page switch: a change made in
+    a widget never meets a stale URL here."""
+    for key in SIDEBAR_PARAMS:
+        if key not in raw or key not in st.session_state:
+            continue
+        wanted = parsed.value_of(key)
+        held = st.session_state[key]
+        if tuple(held) != tuple(wanted):
+            st.session_state[key] = tuple(wanted) if key == "years" else list(wanted)
 
 
 def show_url_notices() -> None:
@@ -251,8 +279,6 @@ def current_state(dataset: Dataset | None = None) -> FilterState:
 def link_params(state: FilterState, choices: ViewChoices, *, keep: tuple[str, ...] = (), **changes: object) -> dict:
     """Canonical query parameters for a link to another page: the sidebar filters, the page
     choices named in ``keep`` or changed here, defaults left out (so the link opens as is)."""
-    from components.filters import SIDEBAR_PARAMS
-
     wanted = replace(state, **changes)
     kept = resolve(wanted, choices).kept
     fields = {PARAMS_BY_FIELD[name] for name in changes} | set(keep)

@@ -22,6 +22,7 @@ from urllib.parse import parse_qs, urlsplit
 import pandas as pd
 import pytest
 
+from components.charts import timeline
 from components.data import Dataset
 from components.filters import YEAR_MAX
 from components.lookup import search_missions
@@ -278,10 +279,12 @@ class Expect:
     def destination(self, destination_id: str) -> str:
         return self.vocabulary.destinations[destination_id]
 
-    def legend(self, colour: str, destination_id: str | None = None) -> frozenset[str]:
+    def legend(self, colour: str, destination_id: str | None = None, *, first_part: bool = False) -> frozenset[str]:
         missions = self.dataset.missions
         if destination_id:
             missions = missions[missions["destination_id"] == destination_id]
+        if first_part:  # the Missions page opens on the first part of its paged timeline
+            missions = timeline.timeline_pages(missions, self.dataset.destinations, max_rows=40)[0][1]
         if colour == "status":
             return frozenset(status_label(s) for s in missions["status"])
         if colour == "lead_agency":
@@ -487,8 +490,14 @@ def _(x: Expect) -> Widget:
 
 def _colour_changes(x: Expect, param: str, destination_id: str | None) -> tuple[Change, ...]:
     steps = (("Lead agency", "lead_agency"), ("Status", "status"), ("Cooperation mode", "mode"))
+    first_part = destination_id is None
     return tuple(
-        Change(press(label), label, x.legend(colour, destination_id), {} if colour == "status" else {param: [label]})
+        Change(
+            press(label),
+            label,
+            x.legend(colour, destination_id, first_part=first_part),
+            {} if colour == "status" else {param: [label]},
+        )
         for label, colour in steps
     )
 
@@ -582,6 +591,31 @@ def _(x: Expect) -> Widget:
         segment_value("colour"),
         lambda page: legend(page, "[data-testid=stMain]"),  # every chart on the page is a timeline
         _colour_changes(x, "colour", None),
+    )
+
+
+def click(label: str) -> Callable:
+    """Click a button of the page by its label (the widget's key is not needed)."""
+    return lambda page, key: page.locator("[data-testid=stMain]").get_by_role("button", name=label).click()
+
+
+def timeline_part_title(page) -> str | None:
+    return chart_title(page, ".st-key-timeline")
+
+
+@user_does("missions: step through three parts of the timeline")
+def _(x: Expect) -> Widget:
+    parts = [title for title, _ in timeline.timeline_pages(x.dataset.missions, x.dataset.destinations, max_rows=40)]
+    return Widget(
+        "missions",
+        "part",
+        selectbox_value("part"),
+        timeline_part_title,
+        (
+            Change(choose(parts[2]), parts[2], parts[2], {"part": [parts[2]]}),
+            Change(click("Later"), parts[3], parts[3], {"part": [parts[3]]}),
+            Change(choose(parts[0]), parts[0], parts[0], {}),
+        ),
     )
 
 
@@ -708,8 +742,8 @@ def _(x: Expect) -> Widget:
         selectbox_value("table"),
         rows_caption,
         tuple(
-            Change(choose(name), name, x.rows(name), {} if name == "pillars.csv" else {"table": [name]})
-            for name in ("missions.csv", "pillars.csv", "agencies.csv")
+            Change(choose(name), name, x.rows(name), {} if name == "missions.csv" else {"table": [name]})
+            for name in ("pillars.csv", "missions.csv", "agencies.csv")
         ),
     )
 
@@ -717,7 +751,7 @@ def _(x: Expect) -> Widget:
 @user_does("data: filter the missions table three times")
 def _(x: Expect) -> Widget:
     return Widget(
-        "data?table=missions.csv",
+        "data",
         "rows",
         text_value("rows"),
         rows_caption,
@@ -726,7 +760,7 @@ def _(x: Expect) -> Widget:
                 type_in(text),
                 text,
                 x.rows("missions.csv", text),
-                {"table": ["missions.csv"]} | ({"rows": [text]} if text else {}),
+                {"rows": [text]} if text else {},
             )
             for text in ("apollo", "", "voyager")
         ),
@@ -736,7 +770,7 @@ def _(x: Expect) -> Widget:
 @user_does("data: show only unverified rows, then all, then only unverified")
 def _(x: Expect) -> Widget:
     return Widget(
-        "data?table=missions.csv",
+        "data",
         "unverified",
         toggle_value("unverified"),
         rows_caption,
@@ -745,7 +779,7 @@ def _(x: Expect) -> Widget:
                 flip,
                 bool(on),
                 x.rows("missions.csv", unverified=bool(on)),
-                {"table": ["missions.csv"]} | ({"unverified": ["true"]} if on else {}),
+                {"unverified": ["true"]} if on else {},
             )
             for on in (1, 0, 1)
         ),
