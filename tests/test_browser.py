@@ -6,6 +6,8 @@ figures computed from the data, and no request leaves localhost (workshops run o
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pandas as pd
 import pytest
 
@@ -14,6 +16,7 @@ from components.data import DATA_DIR
 from .browser_support import CHROMIUM_FLAGS, chromium_path, is_local, streamlit_server
 
 pytestmark = pytest.mark.browser
+ARTIFACTS = Path(__file__).resolve().parent.parent / "test-artifacts" / "pages"
 
 playwright_api = pytest.importorskip("playwright.sync_api")
 
@@ -220,8 +223,15 @@ def test_first_chart_starts_above_the_fold_at_1280x720(browser, server, path: st
     context = browser.new_context(viewport={"width": 1280, "height": 720})
     page = context.new_page()
     open_page(page, server, path)
-    chart = page.locator('[data-testid="stPlotlyChart"], [data-testid="stDeckGlJsonChart"]').first
-    chart.wait_for(timeout=30_000)
-    top = page.evaluate("() => window.scrollY") + chart.bounding_box()["y"]
+    charts = '[data-testid="stPlotlyChart"], [data-testid="stDeckGlJsonChart"]'
+    page.locator(charts).first.wait_for(timeout=30_000)
+    page.wait_for_timeout(1500)  # let the page finish laying out its elements
+    top = page.evaluate(
+        "(selector) => Math.min(...[...document.querySelectorAll(selector)]"
+        ".map(e => e.getBoundingClientRect().top + window.scrollY))",
+        charts,
+    )
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / f"page_{path or 'home'}_1280x720.png"))
     assert top < 720 - 60, f"first chart of /{path} starts at {top:.0f} px"
     context.close()
