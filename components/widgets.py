@@ -114,36 +114,36 @@ def choice_buttons(label: str, param: str, choices: ViewChoices, state: FilterSt
     )
 
 
+def stepper(key: str, options: list[str], index: int, *, words: tuple[str, str], keys: bool = False):
+    """Back / forward buttons that move the bound widget ``key`` through ``options``; returns the
+    middle column, where the caller draws the widget itself. ``keys`` adds the ← → shortcuts."""
+    back_col, middle_col, forward_col = st.columns([1.2, 6, 1.2], vertical_alignment="bottom")
+    for column, word, step, icon in (
+        (back_col, words[0], -1, "arrow_back"),
+        (forward_col, words[1], 1, "arrow_forward"),
+    ):
+        target = min(max(index + step, 0), len(options) - 1)
+        shortcut = {"shortcut": "left" if step < 0 else "right", "help": f"{word} (← →)"} if keys else {}
+        column.button(
+            word,
+            icon=f":material/{icon}:",
+            icon_position="left" if step < 0 else "right",
+            disabled=target == index,
+            on_click=set_choice,
+            args=(key, options[target]),
+            key=f"{key}_{'previous' if step < 0 else 'next'}",
+            width="stretch",
+            **shortcut,
+        )
+    return middle_col
+
+
 def step_control(param: str, choices: ViewChoices, state: FilterState, *, label: str) -> str:
     """Previous / next buttons (and the ← → keys) around a segmented control of the steps."""
     options = list(choices.options_for(param, state))
     current = getattr(state, PARAMS[param].field)
     index = options.index(current) if current in options else 0
-    previous_col, jump_col, next_col = st.columns([1.2, 6, 1.2], vertical_alignment="center")
-    previous_col.button(
-        "Previous",
-        icon=":material/arrow_back:",
-        disabled=index == 0,
-        on_click=set_choice,
-        args=(param, options[max(index - 1, 0)]),
-        key=f"{param}_previous",
-        shortcut="left",
-        help="Previous step (← key)",
-        width="stretch",
-    )
-    next_col.button(
-        "Next",
-        icon=":material/arrow_forward:",
-        icon_position="right",
-        disabled=index == len(options) - 1,
-        on_click=set_choice,
-        args=(param, options[min(index + 1, len(options) - 1)]),
-        key=f"{param}_next",
-        shortcut="right",
-        help="Next step (→ key)",
-        width="stretch",
-    )
-    with jump_col:
+    with stepper(param, options, index, words=("Previous", "Next"), keys=True):
         return choice_buttons(label, param, choices, state, label_visibility="collapsed")
 
 

@@ -26,3 +26,19 @@ def data_copy(tmp_path: Path) -> Path:
     target = tmp_path / "data"
     shutil.copytree(DATA_DIR, target)
     return target
+
+
+@pytest.fixture(scope="session")
+def browser():
+    """One headless Debian Chromium for every browser test (Playwright never downloads one here)."""
+    from playwright.sync_api import sync_playwright
+
+    from tests.browser_support import CHROMIUM_FLAGS, chromium_path
+
+    path = chromium_path()
+    if path is None:
+        pytest.fail("Chromium not found: run `make test`, which installs it, or set CHROMIUM_PATH")
+    with sync_playwright() as p:
+        launched = p.chromium.launch(executable_path=path, args=CHROMIUM_FLAGS)
+        yield launched
+        launched.close()

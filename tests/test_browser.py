@@ -13,7 +13,7 @@ import pytest
 
 from components.data import DATA_DIR
 
-from .browser_support import CHROMIUM_FLAGS, chromium_path, is_local, streamlit_server
+from .browser_support import is_local, streamlit_server
 
 pytestmark = pytest.mark.browser
 ARTIFACTS = Path(__file__).resolve().parent.parent / "test-artifacts" / "pages"
@@ -36,17 +36,6 @@ PAGES_WITH_CHARTS = {"", "pillars", "destinations", "cooperation", "missions", "
 def server():
     with streamlit_server() as base:
         yield base
-
-
-@pytest.fixture(scope="module")
-def browser():
-    path = chromium_path()
-    if path is None:
-        pytest.fail("Chromium not found: run `make test`, which installs it, or set CHROMIUM_PATH")
-    with playwright_api.sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=path, args=CHROMIUM_FLAGS)
-        yield browser
-        browser.close()
 
 
 @pytest.fixture

@@ -30,7 +30,7 @@ from components.schema import TABLES
 from components.tables import search_rows, unverified_mask
 from components.vocabulary import Vocabulary, status_label
 
-from .browser_support import CHROMIUM_FLAGS, chromium_path, streamlit_server
+from .browser_support import streamlit_server
 
 pytestmark = pytest.mark.browser
 
@@ -51,17 +51,6 @@ def server():
     # which is what these tests watch to know that a rerun is over.
     with streamlit_server(env={"STREAMLIT_SERVER_FILE_WATCHER_TYPE": "none"}) as base:
         yield base
-
-
-@pytest.fixture(scope="module")
-def browser():
-    path = chromium_path()
-    if path is None:
-        pytest.fail("Chromium not found: run `make test`, which installs it, or set CHROMIUM_PATH")
-    with playwright_api.sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=path, args=CHROMIUM_FLAGS)
-        yield browser
-        browser.close()
 
 
 @pytest.fixture

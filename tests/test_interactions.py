@@ -171,7 +171,7 @@ def test_missions_timeline_part_twice() -> None:
     assert parts[0].startswith("Moon, 1959")
     at.selectbox(key="part").set_value(parts[3]).run()
     assert [title_of(f) for f in figures(at)] == [parts[3]]
-    at.button[1].click().run()  # "Later"
+    at.button(key="part_next").click().run()  # "Later"
     assert [title_of(f) for f in figures(at)] == [parts[4]]
     assert at.selectbox(key="part").value == parts[4]
     for figure in figures(at):

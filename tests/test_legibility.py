@@ -20,7 +20,7 @@ from components.charts import CHARTS, ChartContext
 from components.data import Dataset
 from components.filters import FilterState
 
-from .browser_support import CHROMIUM_FLAGS, ROOT, chromium_path
+from .browser_support import ROOT
 
 pytestmark = pytest.mark.browser
 
@@ -96,17 +96,6 @@ COLLECT_TEXTS = """() => {
   }
   return {svg: {left: svg.left, right: svg.right, width: svg.width}, texts};
 }"""
-
-
-@pytest.fixture(scope="module")
-def browser():
-    path = chromium_path()
-    if path is None:
-        pytest.fail("Chromium not found: run `make test`, which installs it, or set CHROMIUM_PATH")
-    with playwright_api.sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=path, args=CHROMIUM_FLAGS)
-        yield browser
-        browser.close()
 
 
 @pytest.fixture(scope="module")

@@ -8,7 +8,7 @@ from components.lookup import search_missions
 from components.state import current_state, view_choices
 from components.tables import show_frame, with_names
 from components.ui import md, render_chart, tables_ready
-from components.widgets import choice_buttons, flag, search_box, set_choice
+from components.widgets import choice_buttons, flag, search_box, stepper
 
 dataset = get_dataset()
 st.title("Missions")
@@ -74,16 +74,7 @@ elif state.split:
 else:
     titles = [title for title, _ in pages]
     index = titles.index(state.part) if state.part in titles else 0
-    previous_col, part_col, next_col = st.columns([1.2, 6, 1.2], vertical_alignment="bottom")
-    previous_col.button(
-        "Earlier",
-        icon=":material/arrow_back:",
-        disabled=index == 0,
-        on_click=set_choice,
-        args=("part", titles[max(index - 1, 0)]),
-        width="stretch",
-    )
-    with part_col:
+    with stepper("part", titles, index, words=("Earlier", "Later")):
         st.selectbox(
             f"Part of the timeline ({len(pages)} parts of at most 40 missions, by destination and era)",
             options=titles,
@@ -91,15 +82,6 @@ else:
             key="part",
             bind="query-params",
         )
-    next_col.button(
-        "Later",
-        icon=":material/arrow_forward:",
-        icon_position="right",
-        disabled=index == len(titles) - 1,
-        on_click=set_choice,
-        args=("part", titles[min(index + 1, len(titles) - 1)]),
-        width="stretch",
-    )
     index = titles.index(current_state(dataset).part) if current_state(dataset).part in titles else 0
     render_chart("missions_timeline", ctx.with_options(highlight=highlight, page=index), key="timeline")
     if highlight:
