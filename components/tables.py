@@ -9,7 +9,7 @@ import streamlit as st
 
 from components.data import current_data_dir
 from components.schema import TABLES, Col, TableSpec
-from components.vocabulary import STATUS_LABELS, Vocabulary, status_label
+from components.vocabulary import STATUS_LABELS, Vocabulary, column_label, status_label
 
 LONG_TEXT = {
     "summary",
@@ -48,7 +48,7 @@ def column_config_for_frame(frame: pd.DataFrame) -> dict[str, object]:
 def _config_for(columns) -> dict[str, object]:
     config: dict[str, object] = {}
     for col in columns:
-        label = col.name.replace("_", " ").capitalize()
+        label = column_label(col.name)
         if col.name == "source_url":
             config[col.name] = st.column_config.LinkColumn(label, display_text="open", width="small")
         elif col.kind == "int":
@@ -98,7 +98,7 @@ NAMED_COLUMN_NAMES = {name for name, _ in NAMED_COLUMNS.values()}
 
 
 def name_columns_config() -> dict[str, object]:
-    return {name: st.column_config.TextColumn(name.replace("_", " ").capitalize()) for name in NAMED_COLUMN_NAMES}
+    return {name: st.column_config.TextColumn(column_label(name)) for name in NAMED_COLUMN_NAMES}
 
 
 def with_names(frame: pd.DataFrame, vocabulary: Vocabulary) -> pd.DataFrame:

@@ -72,7 +72,22 @@ def agency_labels(agencies: pd.DataFrame) -> dict[str, str]:
     return dict(zip(agencies["agency_id"], agencies["short_name"], strict=True))
 
 
+COLUMN_LABELS: dict[str, str] = {
+    "source_url": "Source link",
+    "in_table_7_1": "In Table 7.1",
+    "hq_lat": "HQ latitude",
+    "hq_lon": "HQ longitude",
+    "hq_city": "HQ city",
+}
+
+
+def column_label(column: str) -> str:
+    """A table column's header: its name in words, as the data dictionary (data/README.md) spells it."""
+    return COLUMN_LABELS.get(column) or column.replace("_", " ").capitalize()
+
+
 def _fold(text: str) -> str:
+    """Folded for matching a typed or linked value against ids and labels (never shown)."""
     return " ".join(str(text).replace("-", " ").replace("_", " ").split()).casefold()
 
 
