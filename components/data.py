@@ -364,6 +364,31 @@ def _mission_rules(missions: pd.DataFrame) -> Iterable[tuple[int, str, str]]:
             yield position, "end_year", f"the mission ends ({m.end_year}) before its launch ({m.launch_year})"
         if m.status in ("completed", "failed") and pd.isna(m.end_year):
             yield position, "end_year", f"a {m.status} mission needs an end year"
+        if m.status == "failed" and pd.isna(m.failure_phase):
+            yield position, "failure_phase", "a failed mission needs a failure phase (launch, cruise, arrival or surface)"
+        if m.status != "failed" and not pd.isna(m.failure_phase):
+            yield position, "failure_phase", f"only a failed mission has a failure phase (this one is {m.status})"
+        if not pd.isna(m.carrier_mission_id) and m.carrier_mission_id == m.mission_id:
+            yield position, "carrier_mission_id", "a mission cannot be its own carrier"
+
+
+def _carrier_rules(missions: pd.DataFrame) -> Iterable[tuple[int, str, str]]:
+    """A carried craft flies with its carrier: same launch, and the carrier is not itself carried
+    by the craft (the foreign key, checked later, makes sure the carrier exists)."""
+    by_id = {m.mission_id: m for m in missions.itertuples(index=False)}
+    for position, m in enumerate(missions.itertuples(index=False)):
+        carrier = by_id.get(m.carrier_mission_id) if not pd.isna(m.carrier_mission_id) else None
+        if carrier is None:
+            continue
+        if carrier.carrier_mission_id == m.mission_id:
+            yield position, "carrier_mission_id", f"'{m.mission_id}' and '{carrier.mission_id}' carry each other"
+        elif not pd.isna(m.launch_year) and not pd.isna(carrier.launch_year) and m.launch_year != carrier.launch_year:
+            yield (
+                position,
+                "launch_year",
+                f"a carried craft launches with its carrier '{carrier.mission_id}' ({carrier.launch_year}), "
+                f"not in {m.launch_year}",
+            )
 
 
 def _milestone_rules(milestones: pd.DataFrame) -> Iterable[tuple[int, str, str]]:
@@ -374,7 +399,12 @@ def _milestone_rules(milestones: pd.DataFrame) -> Iterable[tuple[int, str, str]]
             yield position, "end_year", f"ends ({m.end_year}) before it starts ({m.year})"
 
 
-TABLE_RULES = {"missions": _mission_rules, "milestones": _milestone_rules}
+def _all_mission_rules(missions: pd.DataFrame) -> Iterable[tuple[int, str, str]]:
+    yield from _mission_rules(missions)
+    yield from _carrier_rules(missions)
+
+
+TABLE_RULES = {"missions": _all_mission_rules, "milestones": _milestone_rules}
 
 
 def _apply_rules(spec: TableSpec, frame: pd.DataFrame) -> None:

@@ -94,6 +94,9 @@ MISSION_STATUSES = (
     "notional",
     "cancelled",
 )
+# How a failed mission was lost, in the order a mission meets them (data/README.md).
+FAILURE_PHASES = ("launch", "cruise", "arrival", "surface")
+
 MISSION_TYPES = (
     "flyby",
     "orbiter",
@@ -348,6 +351,7 @@ TABLES: tuple[TableSpec, ...] = (
             ForeignKey("destination_id", "destinations", "destination_id"),
             ForeignKey("body_id", "bodies", "body_id"),
             ForeignKey("lead_agency_id", "agencies", "agency_id"),
+            ForeignKey("carrier_mission_id", "missions", "mission_id"),
         ),
         columns=(
             _id("mission_id"),
@@ -361,7 +365,9 @@ TABLES: tuple[TableSpec, ...] = (
             Col("window_start", "int", required=False, min=2026, max=HORIZON_YEAR),
             Col("window_end", "int", required=False, min=2026, max=2100),
             Col("status", allowed=MISSION_STATUSES),
+            Col("failure_phase", required=False, allowed=FAILURE_PHASES),
             Col("lead_agency_id", required=False),
+            Col("carrier_mission_id", required=False),
             Col("mission_type", allowed=MISSION_TYPES),
             Col("capabilities", required=False, multi=True, allowed=CAPABILITIES),
             Col("cooperation_mode_id", allowed=("national", *MODE_IDS)),
