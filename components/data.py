@@ -365,7 +365,11 @@ def _mission_rules(missions: pd.DataFrame) -> Iterable[tuple[int, str, str]]:
         if m.status in ("completed", "failed") and pd.isna(m.end_year):
             yield position, "end_year", f"a {m.status} mission needs an end year"
         if m.status == "failed" and pd.isna(m.failure_phase):
-            yield position, "failure_phase", "a failed mission needs a failure phase (launch, cruise, arrival or surface)"
+            yield (
+                position,
+                "failure_phase",
+                "a failed mission needs a failure phase (launch, cruise, arrival or surface)",
+            )
         if m.status != "failed" and not pd.isna(m.failure_phase):
             yield position, "failure_phase", f"only a failed mission has a failure phase (this one is {m.status})"
         if not pd.isna(m.carrier_mission_id) and m.carrier_mission_id == m.mission_id:
@@ -380,7 +384,7 @@ def _carrier_rules(missions: pd.DataFrame) -> Iterable[tuple[int, str, str]]:
         carrier = by_id.get(m.carrier_mission_id) if not pd.isna(m.carrier_mission_id) else None
         if carrier is None:
             continue
-        if carrier.carrier_mission_id == m.mission_id:
+        if not pd.isna(carrier.carrier_mission_id) and carrier.carrier_mission_id == m.mission_id:
             yield position, "carrier_mission_id", f"'{m.mission_id}' and '{carrier.mission_id}' carry each other"
         elif not pd.isna(m.launch_year) and not pd.isna(carrier.launch_year) and m.launch_year != carrier.launch_year:
             yield (

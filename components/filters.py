@@ -19,6 +19,7 @@ from typing import Any
 
 import pandas as pd
 
+from components.metrics import is_programme
 from components.vocabulary import Vocabulary
 
 YEAR_MIN = 1957
@@ -279,11 +280,13 @@ def _parse_year(param: str, raw: str, notices: list[str]) -> int | None:
 
 @dataclass(frozen=True)
 class FilteredData:
-    """The missions a state selects, with their participants."""
+    """The missions a state selects, with their participants, and apart from them the
+    programme rows the same state selects (never counted: ``components.metrics``)."""
 
     missions: pd.DataFrame
     participants: pd.DataFrame
     state: FilterState
+    programmes: pd.DataFrame
 
     @property
     def mission_ids(self) -> set[str]:
@@ -315,10 +318,13 @@ def apply_filters(state: FilterState, missions: pd.DataFrame, participants: pd.D
     start = mission_start_year(missions)
     keep &= start.between(state.year_from, state.year_to).fillna(False).astype(bool)
     selected = missions[keep]
+    programme = is_programme(selected)
+    counted = selected[~programme]
     return FilteredData(
-        missions=selected,
-        participants=participants[participants["mission_id"].isin(set(selected["mission_id"]))],
+        missions=counted,
+        participants=participants[participants["mission_id"].isin(set(counted["mission_id"]))],
         state=state,
+        programmes=selected[programme],
     )
 
 
@@ -347,4 +353,5 @@ VIEW_FIELDS = tuple(name for name in STATE_FIELDS if name not in FILTER_FIELDS)
 
 def narrow(view: FilteredData, **changes: Any) -> FilteredData:
     """A sub-view of an already filtered view, e.g. one destination or one mode of it."""
-    return apply_filters(FilterState(**changes), view.missions, view.participants)
+    rows = pd.concat([view.missions, view.programmes]) if len(view.programmes) else view.missions
+    return apply_filters(FilterState(**changes), rows, view.participants)

@@ -3,7 +3,14 @@
 Definitions (captions quote them):
 
 - **A mission** is one row of ``missions.csv`` within the current filters, whatever its
-  status. The status filter is how a reader leaves out notional or cancelled missions.
+  status, except a programme row (``mission_type`` "programme": Artemis, CLPS, ILRS, the crew
+  transport series). A programme's flights are rows of their own, so counting the programme
+  too would count them twice; programme rows are listed apart and feed only the autonomy
+  matrix (crew transport). The status filter is how a reader leaves out notional or cancelled
+  missions.
+- **Failed**: status ``failed``, the primary objective lost; ``failure_phase`` says where
+  (launch, cruise, arrival, surface). A mission **succeeded** when it is completed or
+  operating; the success rate is over launched missions (succeeded + failed).
 - **Flown or committed**: completed, operating, failed, in development or planned, i.e.
   not notional and not cancelled.
 - **Cooperative**: a flown or committed mission tagged with one of the six cooperation
@@ -28,6 +35,11 @@ COOPERATIVE_DEFINITION = (
     "agency from another country or an intergovernmental agency on board, or coordination through an "
     "inter-agency working group. Notional concepts are not counted."
 )
+
+
+def is_programme(missions: pd.DataFrame) -> pd.Series:
+    """Programme rows: listed, never counted as missions (see the definitions above)."""
+    return missions["mission_type"] == "programme"
 
 
 def is_real(missions: pd.DataFrame) -> pd.Series:
@@ -119,3 +131,32 @@ def destination_counts(missions: pd.DataFrame, destinations: pd.DataFrame) -> pd
     for column in ("missions", "real", "cooperative", "notional"):
         table[column] = table[column].fillna(0).astype(int)
     return table.sort_values("display_order").reset_index()
+
+
+# The outcome of a launched mission, in the order a mission meets its risks.
+LAUNCHED_STATUSES = ("completed", "operating", "failed")
+OUTCOMES = {
+    "succeeded": "Succeeded",
+    "launch": "Failed at launch",
+    "cruise": "Lost in cruise",
+    "arrival": "Lost on arrival",
+    "surface": "Lost after arrival",
+}
+
+
+def outcomes(missions: pd.DataFrame) -> pd.Series:
+    """For each launched mission (completed, operating or failed): "succeeded", or the phase
+    in which it failed. Missions not yet launched, notional or cancelled are left out."""
+    launched = missions[missions["status"].isin(LAUNCHED_STATUSES)]
+    failed = launched["status"] == "failed"
+    return launched["failure_phase"].where(failed, "succeeded").astype(str)
+
+
+def outcome_counts(missions: pd.DataFrame, by: pd.Series) -> pd.DataFrame:
+    """Launched missions per group of ``by`` (a decade, a lead agency) and outcome: one column
+    per outcome in ``OUTCOMES`` order, plus ``launched`` and ``success_rate``."""
+    result = outcomes(missions)
+    table = pd.crosstab(by.loc[result.index], result).reindex(columns=list(OUTCOMES), fill_value=0)
+    table["launched"] = table[list(OUTCOMES)].sum(axis=1)
+    table["success_rate"] = table["succeeded"] / table["launched"]
+    return table

@@ -15,13 +15,13 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from components.charts import ChartContext, build
-from components.data import DATA_DIR, Dataset
+from components.data import Dataset
 from components.filters import FilterState, to_query_params
 from components.vocabulary import Vocabulary
+from tests.expected import MISSIONS, PARTICIPANTS
 
 APP = Path(__file__).resolve().parent.parent / "app.py"
-MISSIONS = pd.read_csv(DATA_DIR / "missions.csv")
-PARTICIPANTS = pd.read_csv(DATA_DIR / "mission_participants.csv")
+
 NOT_REAL = ("notional", "cancelled")
 
 STATES = {

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from components.data import DATA_DIR, DATA_DIR_ENV, Dataset
+from components.data import DATA_DIR_ENV, Dataset
 from components.schema import TABLES
+from tests.expected import MISSIONS, PARTICIPANTS
 
 APP = Path(__file__).resolve().parent.parent / "app.py"
 PAGES = [
@@ -51,10 +51,9 @@ def test_page_runs_cleanly(page: str) -> None:
 
 def test_home_shows_headline_figures() -> None:
     """Expected values counted straight from the CSV files, not through the app's metrics module."""
-    missions = pd.read_csv(DATA_DIR / "missions.csv")
+    missions, participants = MISSIONS, PARTICIPANTS
     real = missions[~missions["status"].isin(["notional", "cancelled"])]
     cooperative = real[real["cooperation_mode_id"] != "national"]
-    participants = pd.read_csv(DATA_DIR / "mission_participants.csv")
     at = run_app()
     metrics = {m.label: m.value for m in at.metric}
     assert metrics["Missions"] == str(len(missions))
@@ -64,7 +63,7 @@ def test_home_shows_headline_figures() -> None:
 
 
 def test_home_headline_figures_follow_the_sidebar() -> None:
-    missions = pd.read_csv(DATA_DIR / "missions.csv")
+    missions = MISSIONS
     moon = missions[missions["destination_id"] == "moon"]
     real = moon[~moon["status"].isin(["notional", "cancelled"])]
     at = run_app(query={"destination": "Moon"})

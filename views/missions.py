@@ -87,3 +87,27 @@ else:
     if highlight:
         with_matches = [title for title, part in pages if highlight & set(part["mission_id"])]
         st.caption("Search matches are in: " + "; ".join(md(title) for title in with_matches) + ".")
+
+st.subheader("Success and failure")
+st.caption(
+    "Launched missions only (completed, operating or failed). A mission failed when its primary objective was "
+    "lost; the colour says where: at launch, in cruise, on arrival (orbit insertion, entry, descent, landing) or "
+    "after arriving. Labels give the share that succeeded."
+)
+render_chart("missions_outcomes_by_decade", ctx)
+render_chart("missions_outcomes_by_agency", ctx)
+
+programmes = ctx.filtered.programmes
+if len(programmes):
+    st.subheader("Programmes in view")
+    st.caption(
+        f"{len(programmes)} programme row(s), listed apart and never counted: a programme (Artemis, CLPS, ILRS, the "
+        "crew-transport series) stands for a series of flights, and where those flights are in scope they are "
+        "missions of their own."
+    )
+    show_frame(
+        with_names(programmes, choices.vocabulary).assign(
+            years=programmes["launch_year"].astype("Int64").astype("string").fillna("notional")
+        ),
+        ("name", "years", "status", "destination", "lead", "note"),
+    )

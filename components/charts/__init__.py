@@ -28,7 +28,7 @@ from components.analysis import (
     recommended_vs_practised,
     single_holders,
 )
-from components.charts import agencies, explore, maps, solar, timeline
+from components.charts import agencies, explore, maps, outcomes, solar, timeline
 from components.data import Dataset, load_basemap
 from components.filters import FilteredData, FilterState, apply_filters
 from components.metrics import took_part
@@ -152,9 +152,9 @@ def autonomy_view(ctx: ChartContext) -> tuple[pd.DataFrame, dict[str, str], str,
     the group's members (empty when not reading within a group)."""
     d, state = ctx.dataset, ctx.state
     year = state.as_of
-    matrix = autonomy_matrix(
-        ctx.filtered.missions, d.mission_participants, d.infrastructures, destination_id=state.scope, as_of=year
-    )
+    # Programme rows count here: crew transport is shown by the crew programmes.
+    rows = pd.concat([ctx.filtered.missions, ctx.filtered.programmes])
+    matrix = autonomy_matrix(rows, d.mission_participants, d.infrastructures, destination_id=state.scope, as_of=year)
     parts = [
         str(d.destinations.set_index("destination_id").loc[state.scope, "name"]) if state.scope else "all destinations",
         f"as of {year}",
@@ -387,6 +387,24 @@ CHARTS: tuple[ChartSpec, ...] = (
         lambda c: timeline.timeline_summary(_timeline_part(c)[1], c.dataset.agencies),
         reads=(*SIDEBAR_FILTERS, "colour", "search"),
         tables=("missions", "mission_participants", "agencies", "destinations", "milestones"),
+    ),
+    ChartSpec(
+        "missions_outcomes_by_decade",
+        "Success and failure by decade",
+        "missions",
+        lambda c: outcomes.outcomes_by_decade(c.filtered.missions),
+        lambda c: outcomes.outcomes_by_decade_summary(c.filtered.missions),
+        reads=SIDEBAR_FILTERS,
+        tables=("missions", "mission_participants"),
+    ),
+    ChartSpec(
+        "missions_outcomes_by_agency",
+        "Success and failure by lead agency",
+        "missions",
+        lambda c: outcomes.outcomes_by_agency(c.filtered.missions, c.dataset.agencies),
+        lambda c: outcomes.outcomes_by_agency_summary(c.filtered.missions, c.dataset.agencies),
+        reads=SIDEBAR_FILTERS,
+        tables=("missions", "mission_participants", "agencies"),
     ),
     ChartSpec(
         "agencies_participation",
