@@ -73,9 +73,16 @@ def element_name(contribution: object) -> str:
 
 
 def _mission_names(missions: pd.DataFrame) -> pd.Series:
-    """Mission id → display name (the id itself where a frame has no names)."""
+    """Mission id → display name (the id itself where a frame has no names); a carried craft
+    names its carrier too: "Philae on Rosetta"."""
     by_mission = missions.set_index("mission_id")
-    return by_mission["name"] if "name" in by_mission else by_mission.index.to_series()
+    if "name" not in by_mission:
+        return by_mission.index.to_series()
+    names = by_mission["name"].astype(object)
+    if "carrier_mission_id" in by_mission:
+        carrier = by_mission["carrier_mission_id"].map(names)
+        names = names.where(carrier.isna(), names + " on " + carrier.astype(str))
+    return names
 
 
 def _lead_of(missions: pd.DataFrame, participants: pd.DataFrame) -> pd.Series:

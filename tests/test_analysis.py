@@ -32,10 +32,9 @@ def _statuses(matrix: pd.DataFrame) -> pd.Series:
 
 
 def test_huygens_landing_is_esa_and_cassini_keeps_orbit_for_nasa(dataset: Dataset) -> None:
-    assert _credited(dataset, "cassini_huygens") == {
-        "nasa": {"flyby", "orbit", "relay"},
-        "esa": {"landing", "atmospheric_probe"},
-    }
+    # Huygens is a row of its own, carried by Cassini: its lead, ESA, is credited with what it showed.
+    assert _credited(dataset, "cassini_huygens") == {"nasa": {"flyby", "orbit", "relay"}}
+    assert _credited(dataset, "huygens") == {"esa": {"landing", "atmospheric_probe"}}
     table = heritage(dataset.missions, dataset.mission_participants, "giant_planets")
     assert table.loc["esa"].to_dict() == {"flyby": 0, "orbit": 0, "landing": 1, "roving": 0, "sample_return": 0}
     # NASA at the giant planets: flybys by Pioneer 10, Pioneer 11, Galileo, Cassini and Juno; orbits by
@@ -44,14 +43,11 @@ def test_huygens_landing_is_esa_and_cassini_keeps_orbit_for_nasa(dataset: Datase
 
 
 def test_philae_and_mascot_landings_go_to_their_builders(dataset: Dataset) -> None:
-    assert _credited(dataset, "rosetta") == {
-        "esa": {"flyby", "orbit"},
-        "dlr": {"landing"},
-        "cnes": {"landing"},
-        "asi": {"landing"},
-    }
+    assert _credited(dataset, "rosetta") == {"esa": {"flyby", "orbit"}}
+    assert _credited(dataset, "philae") == {"dlr": {"landing"}, "cnes": {"landing"}, "asi": {"landing"}}
+    assert _credited(dataset, "mascot") == {"dlr": {"landing"}, "cnes": {"landing"}}
     table = heritage(dataset.missions, dataset.mission_participants, "small_bodies")
-    assert table.at["dlr", "landing"] == 2  # Philae (Rosetta) and MASCOT (Hayabusa2)
+    assert table.at["dlr", "landing"] == 2  # Philae (on Rosetta) and MASCOT (on Hayabusa2)
     assert table.at["cnes", "landing"] == 2  # the same two landers
     assert table.at["asi", "landing"] == 1  # Philae
     assert table.at["esa", "landing"] == 0  # Rosetta's orbiter did not land
@@ -59,18 +55,18 @@ def test_philae_and_mascot_landings_go_to_their_builders(dataset: Dataset) -> No
 
 
 def test_jaxa_keeps_what_its_own_elements_showed_on_hayabusa2(dataset: Dataset) -> None:
-    assert _credited(dataset, "hayabusa2") == {
-        "jaxa": {"landing", "roving", "impact", "sample_return"},  # MINERVA-II1 rovers, the impactor, the capsule
-        "dlr": {"landing"},
-        "cnes": {"landing"},
-    }
+    # MINERVA-II1 rovers, the impactor and the capsule are JAXA's own; MASCOT is its own row.
+    assert _credited(dataset, "hayabusa2") == {"jaxa": {"landing", "roving", "impact", "sample_return"}}
     table = heritage(dataset.missions, dataset.mission_participants, "small_bodies")
     assert table.loc["jaxa"].to_dict() == {"flyby": 0, "orbit": 0, "landing": 1, "roving": 1, "sample_return": 1}
 
 
 def test_licia_cube_flyby_is_asi_and_dart_impact_stays_nasa(dataset: Dataset) -> None:
-    assert _credited(dataset, "aida") == {"nasa": {"impact"}, "asi": {"flyby"}}
+    assert _credited(dataset, "liciacube") == {"asi": {"flyby"}}
     assert _credited(dataset, "dart") == {"nasa": {"impact"}}
+    assert _credited(dataset, "aida") == {}  # the programme row: its flights are credited on their own rows
+    table = heritage(dataset.missions, dataset.mission_participants, "small_bodies")
+    assert table.at["asi", "flyby"] == 1  # LICIACube, once
 
 
 def test_apollo_soyuz_credits_both_crews(dataset: Dataset) -> None:
@@ -81,18 +77,19 @@ def test_element_names_what_showed_it(dataset: Dataset) -> None:
     credits = capability_credits(dataset.missions, dataset.mission_participants).set_index(
         ["mission_id", "agency_id", "capability"]
     )["element"]
-    assert credits[("cassini_huygens", "esa", "landing")] == "Huygens Titan probe"
-    assert credits[("rosetta", "dlr", "landing")] == "Philae lander"
-    assert credits[("hayabusa2", "cnes", "landing")] == "MASCOT lander"
-    assert credits[("cassini_huygens", "nasa", "orbit")] == "Cassini–Huygens"  # the lead: the mission itself
+    assert credits[("huygens", "esa", "landing")] == "Huygens on Cassini"  # a carried craft names its carrier
+    assert credits[("philae", "dlr", "landing")] == "Philae on Rosetta"
+    assert credits[("philae", "cnes", "landing")] == "Philae lander"  # a partner: the element it provided
+    assert credits[("cassini_huygens", "nasa", "orbit")] == "Cassini"  # the lead: the mission itself
     assert credits[("hayabusa2", "jaxa", "landing")] == "Hayabusa2"
+    assert credits[("lupex", "isro", "landing")] == "lunar lander"  # an element that is not a craft of its own
 
 
 def test_autonomy_matrix_follows_the_element(dataset: Dataset) -> None:
     d = dataset
     giant = autonomy_matrix(d.missions, d.mission_participants, d.infrastructures, destination_id="giant_planets")
     status = _statuses(giant)
-    assert status[("esa", "landing")] == WITH_PARTNERS  # Huygens flew on a NASA-led mission
+    assert status[("esa", "landing")] == WITH_PARTNERS  # Huygens carried NASA instruments and rode on Cassini
     assert ("nasa", "landing") not in status.index
     assert status[("nasa", "orbit")] == WITH_PARTNERS  # Galileo, Cassini and Juno all carried foreign hardware
     assert status[("nasa", "flyby")] == ALONE  # Pioneer 10 and 11 were national
@@ -101,16 +98,18 @@ def test_autonomy_matrix_follows_the_element(dataset: Dataset) -> None:
     assert status[("dlr", "landing")] == WITH_PARTNERS
     assert ("esa", "landing") not in status.index
     elements = small.set_index(["agency_id", "capability"])["elements"]
-    assert elements[("dlr", "landing")] == "Philae lander (Rosetta, 2004); MASCOT lander (Hayabusa2, 2014)"
+    assert elements[("dlr", "landing")] == "Philae on Rosetta (2004); MASCOT on Hayabusa2 (2014)"
     assert elements[("esa", "orbit")] == "Rosetta (2004)"
     huygens = giant.set_index(["agency_id", "capability"]).at[("esa", "landing"), "elements"]
-    assert huygens == "Huygens Titan probe (Cassini–Huygens, 1997)"
+    assert huygens == "Huygens on Cassini (1997)"
 
 
 def test_agency_profile_heritage_credits_elements(dataset: Dataset) -> None:
     dlr = heritage_by_destination(dataset.missions, dataset.mission_participants, "dlr")
     assert dlr.to_dict("records") == [
-        {"destination_id": "small_bodies", "flyby": 0, "orbit": 0, "landing": 2, "roving": 0, "sample_return": 0}
+        {"destination_id": "small_bodies", "flyby": 0, "orbit": 0, "landing": 2, "roving": 0, "sample_return": 0},
+        # Helios 1 and 2, the West German solar probes launched by NASA
+        {"destination_id": "sun", "flyby": 0, "orbit": 2, "landing": 0, "roving": 0, "sample_return": 0},
     ]
 
 

@@ -373,7 +373,10 @@ def test_participation_heatmap_counts_led_and_joined(dataset: Dataset) -> None:
     row = list(heatmap.y).index("ESA")
     col = list(heatmap.x).index("Giant<br>planets")  # wrapped so eight columns fit 820 px
     led, joined = map(int, heatmap.text[row][col].split("/"))
-    assert joined >= 1 and heatmap.z[row][col] == led + joined  # Huygens, JUICE …
+    assert led >= 2 and heatmap.z[row][col] == led + joined  # Huygens, JUICE …
+    col = list(heatmap.x).index("Moon")
+    led, joined = map(int, heatmap.text[row][col].split("/"))
+    assert joined >= 2 and heatmap.z[row][col] == led + joined  # Chandrayaan-1, Artemis I …
 
 
 def test_full_timeline_has_a_milestones_strip(dataset: Dataset) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import csv
 import re
 from pathlib import Path
 
@@ -170,12 +171,12 @@ def test_participant_capabilities_are_among_the_missions(dataset: Dataset) -> No
 def test_loader_rejects_a_claim_the_mission_does_not_list(data_copy: Path) -> None:
     path = data_copy / "mission_participants.csv"
     text = path.read_text(encoding="utf-8")
-    huygens = "cassini_huygens,esa,element,Huygens Titan probe (developed under ESTEC management),landing|"
-    assert huygens in text
-    path.write_text(text.replace(huygens, huygens.replace("landing|", "roving|")), encoding="utf-8")
+    lander = "lupex,isro,element,lunar lander; instruments,landing,"
+    assert lander in text
+    path.write_text(text.replace(lander, lander.replace(",landing,", ",sample_return,")), encoding="utf-8")
     problem = load_dataset(data_copy).problems["mission_participants"]
-    assert problem.column == "capabilities" and problem.row_id == "mission_id 'cassini_huygens'"
-    assert "'roving' is not among the capabilities of mission 'cassini_huygens'" in str(problem)
+    assert problem.column == "capabilities" and problem.row_id == "mission_id 'lupex'"
+    assert "'sample_return' is not among the capabilities of mission 'lupex'" in str(problem)
 
 
 def test_the_lead_row_names_the_lead_agency(dataset: Dataset) -> None:
@@ -185,3 +186,75 @@ def test_the_lead_row_names_the_lead_agency(dataset: Dataset) -> None:
     missions = dataset.missions.dropna(subset=["lead_agency_id"]).set_index("mission_id")["lead_agency_id"]
     mismatched = {m: (lead, by_mission.get(m)) for m, lead in missions.items() if by_mission.get(m) != {lead}}
     assert mismatched == {}
+
+
+# ------------------------------------------------------------- failures and carried craft
+
+
+def test_a_failure_phase_exactly_when_failed() -> None:
+    rows = list(csv.DictReader((DATA_DIR / "missions.csv").open(encoding="utf-8")))
+    failed = [r for r in rows if r["status"] == "failed"]
+    assert len(failed) >= 100  # most of the early Space Race
+    assert all(r["failure_phase"] in ("launch", "cruise", "arrival", "surface") for r in failed)
+    assert all(r["failure_phase"] == "" for r in rows if r["status"] != "failed")
+    assert {r["failure_phase"] for r in failed} == {"launch", "cruise", "arrival", "surface"}
+
+
+def test_a_carried_craft_names_a_carrier_that_exists_and_flew_with_it() -> None:
+    rows = {r["mission_id"]: r for r in csv.DictReader((DATA_DIR / "missions.csv").open(encoding="utf-8"))}
+    carried = [r for r in rows.values() if r["carrier_mission_id"]]
+    assert len(carried) >= 15
+    for row in carried:
+        carrier = rows[row["carrier_mission_id"]]
+        assert carrier["launch_year"] == row["launch_year"], row["mission_id"]
+        if row["launch_date"] and carrier["launch_date"]:
+            assert carrier["launch_date"] == row["launch_date"], row["mission_id"]
+        assert not carrier["carrier_mission_id"] or carrier["carrier_mission_id"] != row["mission_id"]
+
+
+def test_a_carrier_does_not_also_list_the_craft_it_carries() -> None:
+    """One way of saying who built a carried craft: its own row, not an element of its carrier."""
+    rows = list(csv.DictReader((DATA_DIR / "missions.csv").open(encoding="utf-8")))
+    participants = list(csv.DictReader((DATA_DIR / "mission_participants.csv").open(encoding="utf-8")))
+    for row in (r for r in rows if r["carrier_mission_id"]):
+        names = {row["name"], *filter(None, row["aliases"].split("|"))}
+        for p in participants:
+            if p["mission_id"] == row["carrier_mission_id"] and p["role"] == "element":
+                assert not any(n in p["contribution"] for n in names), (row["mission_id"], p["contribution"])
+
+
+@pytest.mark.parametrize(
+    ("change", "column", "message"),
+    [
+        (("status", "failed", "failure_phase", ""), "failure_phase", "needs a failure phase"),
+        (("status", "completed", "failure_phase", "cruise"), "failure_phase", "only a failed mission"),
+        (("carrier_mission_id", "no_such_mission"), "carrier_mission_id", "unknown mission_id 'no_such_mission'"),
+        (("carrier_mission_id", "apollo_11"), "launch_year", "launches with its carrier 'apollo_11'"),
+    ],
+)
+def test_the_loader_rejects_a_broken_failure_or_carrier(
+    data_copy: Path, change: tuple[str, ...], column: str, message: str
+) -> None:
+    path = data_copy / "missions.csv"
+    rows = list(csv.DictReader(path.open(encoding="utf-8")))
+    columns = list(rows[0])
+    row = next(r for r in rows if r["mission_id"] == "mars_pathfinder")
+    for key, value in zip(change[::2], change[1::2], strict=True):
+        row[key] = value
+    with path.open("w", encoding="utf-8", newline="") as handle:
+        writer = csv.DictWriter(handle, fieldnames=columns)
+        writer.writeheader()
+        writer.writerows(rows)
+    problem = load_dataset(data_copy).problems["missions"]
+    assert problem.column == column and message in str(problem)
+    assert problem.row_id == "mission_id 'mars_pathfinder'"
+
+
+def test_counts_are_the_rows_of_the_files(dataset: Dataset) -> None:
+    """The loader keeps every row: the figures pages quote start from these."""
+    with (DATA_DIR / "missions.csv").open(encoding="utf-8") as handle:
+        missions = sum(1 for _ in csv.DictReader(handle))
+    with (DATA_DIR / "mission_participants.csv").open(encoding="utf-8") as handle:
+        participations = sum(1 for _ in csv.DictReader(handle))
+    assert len(dataset.missions) == missions >= 400
+    assert len(dataset.mission_participants) == participations >= 700

@@ -234,7 +234,7 @@ def test_cooperation_page_lists_a_cell() -> None:
     at.selectbox(key="cell_mode").set_value("multi_platform").run()
     at.selectbox(key="cell_destination").set_value("giant_planets").run()
     names = set(at.dataframe[0].value["name"])
-    assert "Cassini–Huygens" in names
+    assert "Cassini" in names
     text = " ".join(m.value for m in at.markdown)
     assert "dependency, not cross-support" in text.replace("\\", "").lower()
 
@@ -248,8 +248,8 @@ def test_data_page_table_comes_from_the_link(dataset: Dataset) -> None:
 
 def test_missions_page_search_from_a_link() -> None:
     at = run_app("views/missions.py", {"search": "huygens", "colour": "lead_agency"})
-    assert any("1 mission(s) match" in s.value for s in at.success)
-    assert at.dataframe[0].value.iloc[0]["name"] == "Cassini–Huygens"
+    assert any("2 mission(s) match" in s.value for s in at.success)
+    assert list(at.dataframe[0].value["name"]) == ["Cassini", "Huygens"]
     assert at.segmented_control(key="colour").value == "lead_agency"
 
 

@@ -64,7 +64,7 @@ def test_autonomy_hover_credits_the_element_that_showed_it(dataset: Dataset) -> 
         if trace.customdata is not None
         for y, text in zip(trace.y, trace.customdata, strict=True)
     }
-    assert "Shown by: Huygens Titan probe (Cassini–Huygens, 1997)" in hovers[("ESA", "Landing")]
+    assert "Shown by: Huygens on Cassini (1997)" in hovers[("ESA", "Landing")]
     assert hovers[("NASA", "Landing")] == "Landing: not yet"
 
 
