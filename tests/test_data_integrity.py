@@ -85,9 +85,9 @@ def test_national_missions_have_no_foreign_participants(dataset: Dataset) -> Non
     participants = dataset.mission_participants.assign(country=lambda f: f["agency_id"].map(countries))
     # A carrier flies with the craft it carries: BepiColombo's partner is the JAXA-led Mio row.
     carried = missions.dropna(subset=["carrier_mission_id"])
-    carried_countries = carried.assign(country=carried["lead_agency_id"].map(countries)).groupby(
-        "carrier_mission_id"
-    )["country"]
+    carried_countries = carried.assign(country=carried["lead_agency_id"].map(countries)).groupby("carrier_mission_id")[
+        "country"
+    ]
     for mission_id, group in participants.groupby("mission_id"):
         mission = missions.loc[mission_id]
         lead_country = countries[mission["lead_agency_id"]]

@@ -210,6 +210,7 @@ def test_seed_agency_lists_are_complete(dataset: Dataset) -> None:
 def test_change4_carries_the_four_foreign_payloads(dataset: Dataset) -> None:
     # Chang'e 4's lander and rover, its Queqiao relay and the Longjiang-2 microsatellite, one row each.
     family = ("change_4", "queqiao", "longjiang_2")
-    payloads = dataset.mission_participants.query("mission_id in @family and role == 'instrument'")
+    participants = dataset.mission_participants
+    payloads = participants[participants["mission_id"].isin(family) & (participants["role"] == "instrument")]
     countries = set(payloads.merge(dataset.agencies, on="agency_id")["country"])
     assert {"NLD", "SAU", "DEU", "SWE"} <= countries

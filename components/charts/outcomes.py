@@ -49,7 +49,8 @@ def by_agency(missions: pd.DataFrame, agencies: pd.DataFrame) -> pd.DataFrame:
 
 
 def _outcome_bars(table: pd.DataFrame, *, horizontal: bool, category_title: str) -> go.Figure:
-    labels = [f"{escape(str(name))} · {rate:.0%}" for name, rate in zip(table.index, table["success_rate"], strict=True)]
+    rates = zip(table.index, table["success_rate"], strict=True)
+    labels = [f"{escape(str(name))} · {rate:.0%}" for name, rate in rates]
     fig = stacked_bars(
         labels,
         [(OUTCOMES[o], [int(v) for v in table[o]], OUTCOME_COLOURS[o]) for o in OUTCOMES],
@@ -113,7 +114,10 @@ def outcomes_by_agency_summary(missions: pd.DataFrame, agencies: pd.DataFrame) -
     regular = table[table["launched"] >= 5]
     if len(regular) > 1:
         best = regular.sort_values("success_rate", ascending=False)
-        text += f"; among leads of five or more, {best.index[0]} has the highest success rate ({best['success_rate'].iloc[0]:.0%})"
+        text += (
+            f"; among leads of five or more, {best.index[0]} has the highest success rate "
+            f"({best['success_rate'].iloc[0]:.0%})"
+        )
     return text + "."
 
 
