@@ -559,3 +559,21 @@ def test_map_legend_gives_three_reference_sizes(dataset: Dataset) -> None:
     assert legend.caption().startswith("Arc width is the number of missions two agencies shared (1 shared mission, ")
     svg = legend.svg()
     assert svg.startswith("<svg") and 'stroke="#E69F00"' in svg and "<image" not in svg
+
+
+def test_a_timeline_page_reads_its_own_years(dataset: Dataset) -> None:
+    """A page of the paged timeline (one destination, one era) fits the year axis to its bars."""
+    ctx = ChartContext(dataset, FilterState(), today=TODAY)
+    title, missions = timeline_pages(ctx.filtered.missions, dataset.destinations)[0]
+    assert title == "Moon, 1958–1965"
+    fig, _ = build("missions_timeline", ctx.with_options(page=0))
+    start, end = (pd.Timestamp(x) for x in fig.layout.xaxis.range)
+    assert start.year == 1957 and 1966 <= end.year <= 1968
+    assert fig.layout.xaxis.ticktext[0] == "1958" and len(fig.layout.xaxis.ticktext) <= 6
+    bars = [t for t in fig.data if t.type == "bar"]
+    assert sum(len(t.base) for t in bars) == len(missions) == 38
+    assert all(pd.Timestamp(b) >= start for t in bars for b in t.base)
+    assert "Today (2026)" not in {a.text for a in fig.layout.annotations}  # 2026 is off this axis
+    # The full timeline keeps the same axis on every chart, 1955 to 2064.
+    full, _ = build("missions_timeline", ctx)
+    assert [pd.Timestamp(x).year for x in full.layout.xaxis.range] == [1955, 2064]

@@ -221,6 +221,7 @@ def _timeline(ctx: ChartContext) -> go.Figure:
         milestones=d.milestones if strip else None,
         highlight=ctx.options.get("highlight") or set(),
         modes=d.cooperation_modes,
+        zoom=ctx.options.get("page") is not None,  # a page of the timeline reads its own years
     )
 
 

@@ -42,6 +42,7 @@ from components.vocabulary import (
 COLOR_BY = ("status", "lead_agency", "mode")
 MIN_BAR_DAYS = 270  # short missions (an impactor, a failed launch) stay visible
 YEAR_RANGE = ("1955-01-01", "2064-12-31")
+YEAR_RANGE_YEARS = (1955, 2064)
 ROW_PX = 24  # one bar and its 14 px label, with air above and below
 ROW_LABEL_CHARS = 32  # longer names are shortened on the axis and given in full on hover
 STRIP_LEVELS = 6
@@ -51,8 +52,9 @@ BOTTOM_AXIS_PX = 40 + 30  # the bottom margin and the year labels in it
 NARROWEST_PLOT_PX = 400  # the time axis of an 820 px figure, after row labels and legend
 
 
-def mission_spans(missions: pd.DataFrame, today: date) -> pd.DataFrame:
-    """Start and end dates for every mission, the way the timeline draws them."""
+def mission_spans(missions: pd.DataFrame, today: date, min_days: float = MIN_BAR_DAYS) -> pd.DataFrame:
+    """Start and end dates for every mission, the way the timeline draws them: a mission that
+    ended runs to the end of its end year, and no bar is shorter than ``min_days``."""
     frame = missions.copy()
     notional = frame["status"] == "notional"
     year_start = pd.to_datetime(frame["launch_year"].astype("Int64").astype("string") + "-01-01", errors="coerce")
@@ -65,7 +67,7 @@ def mission_spans(missions: pd.DataFrame, today: date) -> pd.DataFrame:
     end = end_of_year.copy()
     end = end.where(~(frame["status"] == "operating"), today_ts)
     end = end.where(~notional, window_end)
-    minimum = start + pd.Timedelta(days=MIN_BAR_DAYS)
+    minimum = start + pd.Timedelta(days=min_days)
     end = end.fillna(minimum)
     end = end.where(end >= minimum, minimum)
     frame["start"], frame["end"] = start, end
@@ -154,8 +156,13 @@ def mission_timeline(
     milestones: pd.DataFrame | None = None,
     highlight: set[str] | None = None,
     modes: pd.DataFrame | None = None,
+    zoom: bool = False,
 ) -> go.Figure:
     """Gantt of missions grouped by destination, with today and 2061 marked.
+
+    ``zoom`` fits the year axis to the missions drawn (a page of the paged timeline covers a
+    few years of one destination); otherwise the axis runs from 1955 to 2064, the same on every
+    chart.
 
     Years are read at the top and at the bottom, since a full timeline is several screens
     tall; every destination opens with its name as a heading row. ``milestones`` adds a strip
@@ -169,6 +176,12 @@ def mission_timeline(
     spans = mission_spans(missions, today)
     if spans.empty:
         return empty_figure("No mission matches the current filters.", title=title, source=SOURCE_DATA)
+    first, last = YEAR_RANGE_YEARS
+    if zoom:
+        first, last = _year_span_of(spans)
+        # The shortest bar keeps the width on screen it has on the full axis.
+        full = YEAR_RANGE_YEARS[1] + 1 - YEAR_RANGE_YEARS[0]
+        spans = mission_spans(missions, today, MIN_BAR_DAYS * (last + 1 - first) / full)
     order = destinations.set_index("destination_id")["display_order"]
     dest_names = destination_short_labels(destinations)
     spans = spans.assign(_order=spans["destination_id"].map(order)).sort_values(["_order", "start"])
@@ -185,6 +198,8 @@ def mission_timeline(
             rows.append(f"<b>{escape(str(dest_names.get(destination, destination)))}</b>")
         rows.extend(part["label"])
 
+    if milestones is not None:
+        milestones = milestones[milestones["date"].dt.year.between(first, last)]
     strip = milestones is not None and not milestones.empty and not compact
     gantt_px = ROW_PX * (len(rows) + 1)  # one spare row on top for the Today and 2061 labels
     if strip:
@@ -196,7 +211,7 @@ def mission_timeline(
             vertical_spacing=STRIP_GAP_PX / plot_px,
             row_heights=[STRIP_PX, gantt_px],
         )
-        _add_milestones(fig, milestones)
+        _add_milestones(fig, milestones, (first, last))
     else:
         fig = go.Figure()
     bar_row = {"row": 2, "col": 1} if strip else {}
@@ -235,6 +250,8 @@ def mission_timeline(
         (datetime.combine(today, datetime.min.time()), f"Today ({today.year})"),
         (datetime(2061, 12, 31), "2061"),
     ):
+        if not first <= when.year <= last:
+            continue
         fig.add_shape(
             type="line",
             x0=when,
@@ -269,14 +286,18 @@ def mission_timeline(
         )
 
     fig.update_layout(barmode="overlay", bargap=0.25)
-    # Labels every 20 years stay apart on the narrowest figure; the decades keep their grid lines.
+    # At most six labels stay apart on the narrowest figure (every 20 years on the full axis);
+    # a minor grid line halfway between them.
+    step = next(s for s in (1, 2, 5, 10, 20) if (last - first + 1) / s <= 6)
+    major = [y for y in range(first, last + 1) if y % step == 0]
+    minor = [y + step / 2 for y in major if step > 1 and y + step / 2 <= last]
     year_axis = {
         "type": "date",
-        "range": list(YEAR_RANGE),
-        "tickvals": [f"{year}-01-01" for year in range(1960, 2061, 20)],
-        "ticktext": [str(year) for year in range(1960, 2061, 20)],
+        "range": [f"{first}-01-01", f"{last}-12-31"],
+        "tickvals": [f"{year}-01-01" for year in major],
+        "ticktext": [str(year) for year in major],
         "minor": {
-            "tickvals": [f"{year}-01-01" for year in range(1970, 2061, 20)],
+            "tickvals": [f"{int(year)}-{'07' if year % 1 else '01'}-01" for year in minor],
             "showgrid": True,
             "gridcolor": GRID_COLOUR,
         },
@@ -303,6 +324,14 @@ def mission_timeline(
     # The plot gets exactly ROW_PX a row: the figure adds the title block above and the year labels below.
     plot_px = gantt_px + (STRIP_PX + STRIP_GAP_PX if strip else 0)
     return fig.update_layout(height=plot_px + fig.layout.margin.t + BOTTOM_AXIS_PX)
+
+
+def _year_span_of(spans: pd.DataFrame) -> tuple[int, int]:
+    """The years a zoomed axis shows: a year either side of the bars, at least eight years."""
+    first, last = int(spans["start"].dt.year.min()) - 1, int(spans["end"].dt.year.max()) + 1
+    if last - first < 7:
+        last = first + 7
+    return max(first, YEAR_RANGE_YEARS[0]), min(last, YEAR_RANGE_YEARS[1])
 
 
 def mission_start_year_label(spans: pd.DataFrame) -> pd.Series:
@@ -363,15 +392,15 @@ def _year_span(first: int, last: int) -> str:
     return str(first) if first == last else f"{first}–{last}"
 
 
-def _add_milestones(fig: go.Figure, milestones: pd.DataFrame) -> None:
+def _add_milestones(fig: go.Figure, milestones: pd.DataFrame, years: tuple[int, int] = YEAR_RANGE_YEARS) -> None:
     """Dated events as diamonds on the rows of the top strip.
 
     A label is drawn only where it fits: on the first row whose previous label ends, at the
     narrowest figure a page draws, before this event; the others keep their diamond and their
     hover text."""
     events = milestones.sort_values("date").reset_index(drop=True)
-    start_year = pd.Timestamp(YEAR_RANGE[0]).year
-    span_years = pd.Timestamp(YEAR_RANGE[1]).year + 1 - start_year
+    start_year = years[0]
+    span_years = years[1] + 1 - start_year
     px_per_year = NARROWEST_PLOT_PX / span_years
     label_levels = STRIP_LEVELS - 1  # the bottom row holds the diamonds no row had room for
     row_ends = [-1.0] * label_levels
