@@ -144,6 +144,10 @@ OUTCOMES = {
 }
 
 
+# Where a failed mission was lost, as words after "failed": "failed on arrival".
+FAILURE_WORDS = {"launch": "at launch", "cruise": "in cruise", "arrival": "on arrival", "surface": "after arrival"}
+
+
 def outcomes(missions: pd.DataFrame) -> pd.Series:
     """For each launched mission (completed, operating or failed): "succeeded", or the phase
     in which it failed. Missions not yet launched, notional or cancelled are left out."""

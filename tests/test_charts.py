@@ -577,3 +577,12 @@ def test_a_timeline_page_reads_its_own_years(dataset: Dataset) -> None:
     # The full timeline keeps the same axis on every chart, 1955 to 2064.
     full, _ = build("missions_timeline", ctx)
     assert [pd.Timestamp(x).year for x in full.layout.xaxis.range] == [1955, 2064]
+
+
+def test_timeline_hover_says_how_a_mission_failed_and_who_carried_it(dataset: Dataset) -> None:
+    ctx = ChartContext(dataset, FilterState(destinations=("sun",)), today=TODAY)
+    fig, _ = build("missions_timeline", ctx.with_options(page=0))
+    hovers = {text.split("</b>")[0][3:]: text for trace in fig.data if trace.type == "bar" for text in trace.customdata}
+    assert "Failed at launch" in hovers["Pioneer E"]
+    # BioSentinel rode on Artemis I, a Moon mission drawn on another page of the timeline.
+    assert "Carried by Artemis I" in hovers["BioSentinel"]

@@ -210,8 +210,9 @@ def _timeline_part(ctx: ChartContext) -> tuple[str, pd.DataFrame, bool]:
 def _timeline(ctx: ChartContext) -> go.Figure:
     d = ctx.dataset
     title, missions, strip = _timeline_part(ctx)
+    names = d.missions.set_index("mission_id")["name"]
     return timeline.mission_timeline(
-        missions,
+        missions.assign(carrier_name=missions["carrier_mission_id"].map(names)),
         d.mission_participants,
         d.agencies,
         d.destinations,

@@ -13,7 +13,7 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from components.charts.base import SOURCE_DATA, finish, stacked_bars
-from components.metrics import OUTCOMES, outcome_counts
+from components.metrics import FAILURE_WORDS, OUTCOMES, outcome_counts
 from components.vocabulary import agency_labels
 
 OUTCOME_COLOURS = {
@@ -84,7 +84,7 @@ def outcomes_by_decade_summary(missions: pd.DataFrame) -> str:
     if failed:
         text += (
             f"; the {worst.index[0]} had the most failures ({int(worst['failed'].iloc[0])} of "
-            f"{int(worst['launched'].iloc[0])}), and most failures happened {_phase_words(phases.idxmax())} "
+            f"{int(worst['launched'].iloc[0])}), and most failures happened {FAILURE_WORDS[phases.idxmax()]} "
             f"({int(phases.max())})"
         )
     return text + "."
@@ -119,12 +119,3 @@ def outcomes_by_agency_summary(missions: pd.DataFrame, agencies: pd.DataFrame) -
             f"({best['success_rate'].iloc[0]:.0%})"
         )
     return text + "."
-
-
-def _phase_words(phase: str) -> str:
-    return {
-        "launch": "at launch",
-        "cruise": "in cruise",
-        "arrival": "on arrival",
-        "surface": "after arrival",
-    }[phase]

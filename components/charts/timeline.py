@@ -28,7 +28,7 @@ from components.charts.base import (
     text_width_px,
     wrap,
 )
-from components.metrics import is_cooperative, led_by
+from components.metrics import FAILURE_WORDS, is_cooperative, led_by
 from components.theme import MODE_COLOURS, STATUS_COLOURS, agency_colour
 from components.vocabulary import (
     COLOURINGS,
@@ -92,7 +92,14 @@ def _hover(missions: pd.DataFrame, participants: pd.DataFrame, agencies: pd.Data
         else:
             years = ""
         lead = "to be decided" if pd.isna(m.lead_agency_id) else names.get(m.lead_agency_id, m.lead_agency_id)
-        text = f"<b>{escape(str(m.name))}</b><br>{years} · {status_label(m.status)}<br>Lead: {escape(str(lead))}"
+        status = status_label(m.status)
+        phase = getattr(m, "failure_phase", None)
+        if m.status == "failed" and isinstance(phase, str):
+            status += f" {FAILURE_WORDS[phase]}"
+        text = f"<b>{escape(str(m.name))}</b><br>{years} · {status}<br>Lead: {escape(str(lead))}"
+        carrier = getattr(m, "carrier_name", None)  # the caller names carriers that may be on another page
+        if isinstance(carrier, str):
+            text += f"<br>Carried by {escape(carrier)}"
         lines = partners.get(m.mission_id, [])
         if lines:
             more = f"<br>… and {len(lines) - 8} more" if len(lines) > 8 else ""
