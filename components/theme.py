@@ -82,6 +82,23 @@ def agency_colour(agency_id: str) -> str:
     return palette[digest[0] % len(palette)]
 
 
+def distinct_agency_colours(agency_ids: list[str]) -> dict[str, str]:
+    """Colours for agencies drawn side by side, none shared: the main agencies keep their fixed
+    colour; another agency keeps its hashed colour unless an agency already shown has it, and
+    then takes the first free one (in the order given, so the busiest come first)."""
+    palette = TOL_MUTED + OKABE_ITO[:6]
+    chosen: dict[str, str] = {a: AGENCY_COLOURS[a] for a in agency_ids if a in AGENCY_COLOURS}
+    for agency_id in agency_ids:
+        if agency_id in chosen:
+            continue
+        taken = set(chosen.values())
+        colour = agency_colour(agency_id)
+        if colour in taken:
+            colour = next((c for c in palette if c not in taken), colour)
+        chosen[agency_id] = colour
+    return chosen
+
+
 def destination_colour(destination_id: str) -> str:
     return DESTINATION_COLOURS.get(destination_id, NEUTRAL)
 

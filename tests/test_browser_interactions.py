@@ -19,7 +19,6 @@ from dataclasses import dataclass
 from datetime import date
 from urllib.parse import parse_qs, urlsplit
 
-import pandas as pd
 import pytest
 
 from components.charts import timeline
@@ -264,12 +263,14 @@ class Expect:
     def __init__(self, dataset: Dataset) -> None:
         self.dataset = dataset
         self.vocabulary = Vocabulary.from_dataset(dataset)
+        # What pages count and draw: programme rows are listed apart (components/metrics.py).
+        self.missions = dataset.missions[dataset.missions["mission_type"] != "programme"]
 
     def destination(self, destination_id: str) -> str:
         return self.vocabulary.destinations[destination_id]
 
     def legend(self, colour: str, destination_id: str | None = None, *, first_part: bool = False) -> frozenset[str]:
-        missions = self.dataset.missions
+        missions = self.missions
         if destination_id:
             missions = missions[missions["destination_id"] == destination_id]
         if first_part:  # the Missions page opens on the first part of its paged timeline
@@ -277,12 +278,21 @@ class Expect:
         if colour == "status":
             return frozenset(status_label(s) for s in missions["status"])
         if colour == "lead_agency":
+            # The ten leads with most bars are named; the others share one entry ("20 other leads").
             agencies = self.vocabulary.agencies
-            return frozenset("Lead to be decided" if pd.isna(a) else agencies[a] for a in missions["lead_agency_id"])
+            counts = missions["lead_agency_id"].dropna().value_counts()
+            leads = [a for a, _ in sorted(counts.items(), key=lambda item: (-item[1], item[0]))]
+            named = set(leads) if len(leads) <= 11 else set(leads[:10])
+            shown = {agencies[a] for a in named}
+            if len(leads) > 11:
+                shown.add(f"{len(leads) - 10} other leads")
+            if missions["lead_agency_id"].isna().any():
+                shown.add("Lead to be decided")
+            return frozenset(shown)
         return frozenset(self.vocabulary.modes[m] for m in missions["cooperation_mode_id"])
 
     def cell(self, mode_id: str, destination_id: str) -> tuple[str, object]:
-        missions = self.dataset.missions
+        missions = self.missions
         here = missions[(missions["cooperation_mode_id"] == mode_id) & (missions["destination_id"] == destination_id)]
         if here.empty:
             mode = self.vocabulary.modes[mode_id]
@@ -290,15 +300,18 @@ class Expect:
                 "info",
                 f"No mission shown used {mode[0].lower() + mode[1:]} at {self.destination(destination_id)}.",
             )
-        return ("missions", frozenset(here["name"]))
+        mode = self.vocabulary.modes[mode_id]
+        count = f"{len(here)} mission{'s' if len(here) != 1 else ''}"
+        used = f"used {mode[0].lower() + mode[1:]} at {self.destination(destination_id)}"
+        return ("missions", f"{count} {used}, earliest first.")
 
     def search(self, text: str) -> str:
-        found = search_missions(self.dataset.missions, text)
+        found = search_missions(self.missions, text)
         return f"{len(found)} mission(s) match “{text}”: outlined in black below."
 
     def split(self) -> tuple[int, str]:
         destinations = self.dataset.destinations.sort_values("display_order")
-        counts = self.dataset.missions["destination_id"].value_counts()
+        counts = self.missions["destination_id"].value_counts()
         shown = [(d.name, int(counts.get(d.destination_id, 0))) for d in destinations.itertuples()]
         shown = [(name, count) for name, count in shown if count]
         return (len(shown), f"{shown[0][0]} — {shown[0][1]} missions")
@@ -349,8 +362,9 @@ def cell_listing(page) -> tuple[str, object] | None:
         return None
     if shown.get_attribute("data-testid") == "stAlert":
         return ("info", shown.locator("[data-testid=stMarkdownContainer]").inner_text().strip())
-    names = shown.locator("tbody [role=row] > [role=gridcell]:nth-child(1)").all_text_contents()
-    return ("missions", frozenset(names))
+    # The grid draws only the rows in view; the caption above it counts them all.
+    caption = shown.locator("xpath=preceding::*[@data-testid='stCaptionContainer'][1]")
+    return ("missions", caption.inner_text().strip())
 
 
 def breakdown_title(page) -> str | None:
@@ -578,7 +592,7 @@ def _(x: Expect) -> Widget:
         "missions",
         "colour",
         segment_value("colour"),
-        lambda page: legend(page, "[data-testid=stMain]"),  # every chart on the page is a timeline
+        lambda page: legend(page, "[class*='st-key-timeline']"),  # the timeline, not the outcome charts below
         _colour_changes(x, "colour", None),
     )
 
@@ -594,7 +608,7 @@ def timeline_part_title(page) -> str | None:
 
 @user_does("missions: step through three parts of the timeline")
 def _(x: Expect) -> Widget:
-    parts = [title for title, _ in timeline.timeline_pages(x.dataset.missions, x.dataset.destinations, max_rows=40)]
+    parts = [title for title, _ in timeline.timeline_pages(x.missions, x.dataset.destinations, max_rows=40)]
     return Widget(
         "missions",
         "part",

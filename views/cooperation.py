@@ -65,6 +65,8 @@ with cell_mode_col:
     choice_select("Mode", "cell_mode", choices, state)
 with cell_destination_col:
     choice_select("Destination", "cell_destination", choices, state)
+
+
 state = current_state(dataset)
 cell = narrow(ctx.filtered, modes=(state.cell_mode,), destinations=(state.cell_destination,)).missions
 mode_name = vocabulary.label("modes", state.cell_mode)
@@ -75,7 +77,9 @@ if cell.empty:
         icon=":material/search_off:",
     )
 else:
-    shown = with_names(cell, vocabulary).sort_values("launch_year")
+    shown = with_names(cell, vocabulary).sort_values(["launch_year", "name"], kind="stable")
+    used = f"used {md(mode_name[0].lower() + mode_name[1:])} at {md(destination_name)}"
+    st.caption(f"{len(cell)} mission{'s' if len(cell) != 1 else ''} {used}, earliest first.")
     show_frame(shown, ("name", "launch_year", "status", "lead", "mission_type", "note", "source"))
 
 st.subheader("By agency, era and status")

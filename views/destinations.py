@@ -56,6 +56,7 @@ with link_col:
         query_params=link_params(state, choices, destinations=(focus,)),
     )
 
+TALL_TIMELINE_ROWS = 30  # beyond this, the deep dive's timeline scrolls in a frame
 destination = dataset.destinations.set_index("destination_id").loc[focus]
 ctx = ChartContext(dataset, state)
 st.header(md(destination["name"]))
@@ -76,7 +77,13 @@ if tables_ready(dataset, "missions", "mission_participants", "agencies"):
     with colour_col:
         choice_buttons("Colour the timeline by", "dcolour", choices, state, label_visibility="collapsed")
     state = current_state(dataset)
-    render_chart("destination_timeline", ChartContext(dataset, state))
+    if len(here) > TALL_TIMELINE_ROWS:
+        # Rows keep their height (24 px, legible on a projector); the chart scrolls in its frame.
+        st.caption(f"Scroll the timeline for all {len(here)} missions; the Missions page shows them in parts by era.")
+        with st.container(height=620, border=True, key="destination_timeline_frame"):
+            render_chart("destination_timeline", ChartContext(dataset, state))
+    else:
+        render_chart("destination_timeline", ChartContext(dataset, state))
 
 benefits_col, modes_col = st.columns(2)
 with benefits_col.container(border=True):

@@ -29,7 +29,7 @@ from components.charts.base import (
     wrap,
 )
 from components.metrics import FAILURE_WORDS, is_cooperative, led_by
-from components.theme import MODE_COLOURS, STATUS_COLOURS, agency_colour
+from components.theme import MODE_COLOURS, NEUTRAL, STATUS_COLOURS, distinct_agency_colours
 from components.vocabulary import (
     COLOURINGS,
     agency_labels,
@@ -40,6 +40,7 @@ from components.vocabulary import (
 )
 
 COLOR_BY = ("status", "lead_agency", "mode")
+MAX_LEAD_COLOURS = 10  # leads beyond the ten with most bars share one grey in the legend
 MIN_BAR_DAYS = 270  # short missions (an impactor, a failed launch) stay visible
 YEAR_RANGE = ("1955-01-01", "2064-12-31")
 YEAR_RANGE_YEARS = (1955, 2064)
@@ -116,22 +117,33 @@ def _colouring(
         return spans["status"], STATUS_COLOURS, {s: status_label(s) for s in STATUS_COLOURS}
     if color_by == "lead_agency":
         group = spans["lead_agency_id"].fillna("undecided")
+        # A legend a room can read: the leads with most bars keep their colour, the rest share one.
+        ranked = group[group != "undecided"].value_counts(sort=False)
+        ranked = ranked.iloc[sorted(range(len(ranked)), key=lambda i: (-ranked.iloc[i], ranked.index[i]))]
+        others = set(ranked.index[MAX_LEAD_COLOURS:]) if len(ranked) > MAX_LEAD_COLOURS + 1 else set()
+        group = group.where(~group.isin(others), "other")
         names = agency_labels(agencies)
-        colours = {a: agency_colour(a) for a in group.unique()}
+        colours = distinct_agency_colours([a for a in ranked.index if a not in others])
         colours["undecided"] = "#BFC5CC"
-        return group, colours, {a: names.get(a, "Lead to be decided") for a in group.unique()}
+        colours["other"] = NEUTRAL
+        legend = {a: names.get(a, "Lead to be decided") for a in group.unique()}
+        legend["other"] = f"{len(others)} other leads"
+        return group, colours, legend
     # Without the modes table (an older caller) a mode is named by its id rather than mislabelled.
     names = mode_labels(modes) if modes is not None else {m: m for m in MODE_COLOURS}
     return spans["cooperation_mode_id"], MODE_COLOURS, names
 
 
-def _legend_order(groups: pd.Series, colours: dict[str, str]) -> list[str]:
-    """Statuses and modes in their own order; agencies by bars drawn, the undecided lead last."""
+def _legend_order(groups: pd.Series, colours: dict[str, str], color_by: str) -> list[str]:
+    """Statuses and modes in their own order; agencies by bars drawn, then the other leads
+    and the undecided lead."""
     present = set(groups)
-    ordered = [g for g in colours if g in present and g != "undecided"]
-    if len(ordered) < len(present):  # agencies: colours were built in no meaningful order
-        ordered = [g for g in groups.value_counts().index if g != "undecided"]
-    return ordered + (["undecided"] if "undecided" in present else [])
+    last = [g for g in ("other", "undecided") if g in present] if color_by == "lead_agency" else []
+    if color_by == "lead_agency":
+        ordered = [g for g in groups.value_counts().index if g not in last]
+    else:
+        ordered = [g for g in colours if g in present]
+    return ordered + last
 
 
 def _legend_name(group_name: str, notional: bool, color_by: str) -> str:
@@ -224,7 +236,7 @@ def mission_timeline(
     bar_row = {"row": 2, "col": 1} if strip else {}
     bar_x, bar_y = ("x2", "y2") if strip else ("x", "y")
     highlight = highlight or set()
-    for group in _legend_order(spans["group"], colours):
+    for group in _legend_order(spans["group"], colours, color_by):
         part = spans[spans["group"] == group]
         for notional in (False, True):
             selected = part[(part["status"] == "notional") == notional]
