@@ -6,8 +6,9 @@ Definitions (captions quote them):
   status, except a programme row (``mission_type`` "programme": Artemis, CLPS, ILRS, the crew
   transport series). A programme's flights are rows of their own, so counting the programme
   too would count them twice; programme rows are listed apart and feed only the autonomy
-  matrix (crew transport). The status filter is how a reader leaves out notional or cancelled
-  missions.
+  matrix (crew transport). A notional Horizon 2061 programme (the lunar seismic network) has no
+  flights of its own yet and counts as the notional mission it is. The status filter is how a
+  reader leaves out notional or cancelled missions.
 - **Failed**: status ``failed``, the primary objective lost; ``failure_phase`` says where
   (launch, cruise, arrival, surface). A mission **succeeded** when it is completed or
   operating; the success rate is over launched missions (succeeded + failed).
@@ -39,7 +40,7 @@ COOPERATIVE_DEFINITION = (
 
 def is_programme(missions: pd.DataFrame) -> pd.Series:
     """Programme rows: listed, never counted as missions (see the definitions above)."""
-    return missions["mission_type"] == "programme"
+    return (missions["mission_type"] == "programme") & (missions["status"] != "notional")
 
 
 def is_real(missions: pd.DataFrame) -> pd.Series:

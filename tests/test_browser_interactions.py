@@ -264,7 +264,9 @@ class Expect:
         self.dataset = dataset
         self.vocabulary = Vocabulary.from_dataset(dataset)
         # What pages count and draw: programme rows are listed apart (components/metrics.py).
-        self.missions = dataset.missions[dataset.missions["mission_type"] != "programme"]
+        missions = dataset.missions
+        programme = (missions["mission_type"] == "programme") & (missions["status"] != "notional")
+        self.missions = missions[~programme]
 
     def destination(self, destination_id: str) -> str:
         return self.vocabulary.destinations[destination_id]

@@ -79,9 +79,9 @@ if tables_ready(dataset, "missions", "mission_participants", "agencies"):
     state = current_state(dataset)
     if len(here) > TALL_TIMELINE_ROWS:
         # Rows keep their height (24 px, legible on a projector); the chart scrolls in its frame.
-        st.caption(f"Scroll the timeline for all {len(here)} missions; the Missions page shows them in parts by era.")
-        with st.container(height=620, border=True, key="destination_timeline_frame"):
+        with st.container(height=620, border=False, key="destination_timeline_frame"):
             render_chart("destination_timeline", ChartContext(dataset, state))
+        st.caption(f"Scroll the timeline for all {len(here)} missions; the Missions page shows them in parts by era.")
     else:
         render_chart("destination_timeline", ChartContext(dataset, state))
 
