@@ -8,7 +8,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 PORT   ?= 8501
 
-.PHONY: run test lint format install browser clean
+.PHONY: run test bench lint format install browser clean
 
 $(STAMP): requirements.txt requirements-dev.txt
 	$(PYTHON) -m venv $(VENV)
@@ -28,6 +28,10 @@ run: install
 test: install browser
 	$(BIN)/ruff check .
 	$(BIN)/python -m pytest
+
+# Benchmarks, not part of make test: rerun per page against a hello-world app, dataset load.
+bench: install
+	$(BIN)/python -m bench.run
 
 lint: install
 	$(BIN)/ruff check .
