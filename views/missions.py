@@ -76,7 +76,8 @@ else:
     index = titles.index(state.part) if state.part in titles else 0
     with stepper("part", titles, index, words=("Earlier", "Later")):
         st.selectbox(
-            f"Part of the timeline ({len(pages)} parts of at most 40 missions, by destination and era)",
+            f"Part of the timeline ({len(pages)} part{'s' if len(pages) != 1 else ''} of at most 40 missions, "
+            "by destination and era)",
             options=titles,
             index=0,  # the default stays the first part, so the URL names any other
             key="part",
