@@ -78,6 +78,8 @@ COLUMN_LABELS: dict[str, str] = {
     "hq_lat": "HQ latitude",
     "hq_lon": "HQ longitude",
     "hq_city": "HQ city",
+    "failure_phase": "Failure phase",
+    "carrier_mission_id": "Carried by (mission id)",
 }
 
 

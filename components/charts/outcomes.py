@@ -23,6 +23,7 @@ OUTCOME_COLOURS = {
     "arrival": "#CC79A7",  # reddish purple
     "surface": "#882255",  # wine
 }
+SOURCE = f"{SOURCE_DATA} (status and failure phase, from NSSDCA and agency records)"
 TOP_AGENCIES = 12  # the lead agencies with most launched missions; the rest are summed as "Others"
 
 
@@ -67,7 +68,7 @@ def outcomes_by_decade(missions: pd.DataFrame) -> go.Figure:
     return finish(
         fig,
         title="Success and failure of launched missions, by decade",
-        source=f"{SOURCE_DATA} (status and failure phase, from NSSDCA and agency records)",
+        source=SOURCE,
         height=420,
         legend_title="Outcome",
     )
@@ -96,7 +97,7 @@ def outcomes_by_agency(missions: pd.DataFrame, agencies: pd.DataFrame) -> go.Fig
     return finish(
         fig,
         title="Success and failure of launched missions, by lead agency",
-        source=f"{SOURCE_DATA} (status and failure phase, from NSSDCA and agency records)",
+        source=SOURCE,
         height=max(300, 120 + 34 * len(table)),
         legend_title="Outcome",
     )
