@@ -6,6 +6,7 @@ import re
 
 import pandas as pd
 
+from components.memo import shared
 from components.schema import CAPABILITIES, MODE_IDS
 
 # Missions that exist or are committed; notional Horizon 2061 concepts have no partners yet.
@@ -95,6 +96,7 @@ def _lead_of(missions: pd.DataFrame, participants: pd.DataFrame) -> pd.Series:
     return by_mission["lead_agency_id"].astype(object).fillna(from_rows)
 
 
+@shared()
 def capability_credits(missions: pd.DataFrame, participants: pd.DataFrame) -> pd.DataFrame:
     """Who is credited with each capability a mission lists: one row per (mission, agency, capability).
 
@@ -151,6 +153,7 @@ def _flown(missions: pd.DataFrame, destination_id: str | None) -> pd.DataFrame:
     return flown
 
 
+@shared()
 def heritage(missions: pd.DataFrame, participants: pd.DataFrame, destination_id: str | None = None) -> pd.DataFrame:
     """Agency × capability: how many completed or operating missions gave the agency credit for each
     capability (see ``capability_credits``). One row per agency, columns in ``HERITAGE_CAPABILITIES``.
@@ -228,6 +231,7 @@ def payload_and_platform_contributions(
     return frame.groupby(["decade", "kind"]).size().rename("contributions").reset_index()
 
 
+@shared()
 def partner_missions(missions: pd.DataFrame, participants: pd.DataFrame, destination_id: str) -> pd.Series:
     """Per agency, the missions at a destination it joined in a role other than lead."""
     here = set(missions.loc[missions["destination_id"] == destination_id, "mission_id"])
@@ -235,6 +239,7 @@ def partner_missions(missions: pd.DataFrame, participants: pd.DataFrame, destina
     return joined.drop_duplicates(["agency_id", "mission_id"])["agency_id"].value_counts()
 
 
+@shared()
 def table_7_1(
     destinations: pd.DataFrame,
     benefits: pd.DataFrame,
@@ -430,6 +435,7 @@ def partners_of(agency_id: str, participants: pd.DataFrame) -> pd.Series:
     return others.drop_duplicates(["mission_id", "agency_id"])["agency_id"].value_counts()
 
 
+@shared()
 def heritage_by_destination(missions: pd.DataFrame, participants: pd.DataFrame, agency_id: str) -> pd.DataFrame:
     """For one agency: per destination, the completed or operating missions that credit it with each
     capability, as the lead or as the builder of the element that showed it (``capability_credits``)."""

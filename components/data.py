@@ -13,6 +13,7 @@ import io
 import json
 import os
 import re
+import uuid
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -60,7 +61,7 @@ class DataFileError(Exception):
         return text
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)  # compared and hashed by identity: a loaded dataset is one object
 class Dataset:
     """Every table, validated, plus the problems of the tables that could not be loaded.
 
@@ -70,6 +71,8 @@ class Dataset:
 
     tables: Mapping[str, pd.DataFrame]
     problems: Mapping[str, DataFileError] = field(default_factory=dict)
+    # One token per loaded dataset: what is built from it (figures, summaries) is keyed by it.
+    version: str = field(default_factory=lambda: uuid.uuid4().hex, compare=False)
 
     def table(self, name: str) -> pd.DataFrame:
         if name in self.problems:
@@ -611,7 +614,9 @@ def data_fingerprint(data_dir: Path | str = DATA_DIR) -> tuple[tuple[str, int, i
 
 
 def get_dataset() -> Dataset:
-    """The dataset through Streamlit's cache (plain loading when Streamlit is not running)."""
+    """The dataset, loaded and validated once per change of its files and shared by every
+    session (Streamlit's resource cache: no copy per run). Pandas copies on write, so what a
+    page derives from it never changes it; nothing may assign into its frames."""
     directory = current_data_dir()
     return _cached_dataset(str(directory), data_fingerprint(directory))
 
@@ -624,6 +629,8 @@ def _load_for_cache(data_dir: str, fingerprint: tuple) -> Dataset:
 try:
     import streamlit as st
 
-    _cached_dataset = st.cache_data(show_spinner="Loading the Horizon 2061 dataset…", max_entries=4)(_load_for_cache)
+    _cached_dataset = st.cache_resource(show_spinner="Loading the Horizon 2061 dataset…", max_entries=2)(
+        _load_for_cache
+    )
 except ImportError:  # pragma: no cover - streamlit is a dependency; this keeps scripts light
     _cached_dataset = _load_for_cache

@@ -15,12 +15,17 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, fields, replace
-from typing import Any
+from functools import lru_cache
+from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
+from components.memo import shared
 from components.metrics import is_programme
 from components.vocabulary import Vocabulary
+
+if TYPE_CHECKING:
+    from components.data import Dataset
 
 YEAR_MIN = 1957
 YEAR_MAX = 2061
@@ -328,6 +333,18 @@ def apply_filters(state: FilterState, missions: pd.DataFrame, participants: pd.D
     )
 
 
+def filter_dataset(dataset: Dataset, state: FilterState) -> FilteredData:
+    """``apply_filters`` on a dataset's missions, computed once per dataset and sidebar
+    selection and shared by every chart, page and session that asks for the same one.
+    Pandas copies on write, so nothing that reads the result can change it."""
+    return _filter_dataset(dataset, FilterState(**{name: getattr(state, name) for name in FILTER_FIELDS}))
+
+
+@lru_cache(maxsize=256)
+def _filter_dataset(dataset: Dataset, filters: FilterState) -> FilteredData:
+    return apply_filters(filters, dataset.missions, dataset.mission_participants)
+
+
 def describe(state: FilterState, vocabulary: Vocabulary) -> str:
     """The active filters in words, for captions, file names' readers and slide footers:
     "Moon · ESA, JAXA · 1990–2030"."""
@@ -351,6 +368,7 @@ FILTER_FIELDS = ("destinations", "agencies", "statuses", "modes", "year_from", "
 VIEW_FIELDS = tuple(name for name in STATE_FIELDS if name not in FILTER_FIELDS)
 
 
+@shared()
 def narrow(view: FilteredData, **changes: Any) -> FilteredData:
     """A sub-view of an already filtered view, e.g. one destination or one mode of it."""
     rows = pd.concat([view.missions, view.programmes]) if len(view.programmes) else view.missions

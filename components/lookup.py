@@ -15,6 +15,7 @@ from typing import NamedTuple
 import pandas as pd
 
 from components.data import Dataset
+from components.memo import shared
 
 # table -> (id column, columns holding names, columns holding "|"-separated aliases)
 NAMED_TABLES: dict[str, tuple[str, tuple[str, ...], tuple[str, ...]]] = {
@@ -75,6 +76,7 @@ def find(dataset: Dataset, name: str, index: dict[str, list[Match]] | None = Non
     return [Match("missions", mission_id) for mission_id in hits]
 
 
+@shared()
 def search_missions(missions: pd.DataFrame, text: str) -> pd.DataFrame:
     """Missions whose name or an alias contains ``text`` (folded like ``normalise``)."""
     needle = normalise(text)

@@ -30,6 +30,7 @@ from dataclasses import dataclass
 import pandas as pd
 
 from components.analysis import REAL_STATUSES
+from components.memo import shared
 
 COOPERATIVE_DEFINITION = (
     "Cooperative: a flown or committed mission tagged with one of the six cooperation modes (§7.5.1) — a partner "
@@ -74,11 +75,13 @@ def mission_counts(missions: pd.DataFrame) -> MissionCounts:
     )
 
 
+@shared()
 def led_by(missions: pd.DataFrame) -> pd.Series:
     """Missions per lead agency, most first."""
     return missions["lead_agency_id"].dropna().value_counts()
 
 
+@shared()
 def took_part(participants: pd.DataFrame) -> pd.Series:
     """Distinct missions per agency, any role, most first."""
     return participants.drop_duplicates(["agency_id", "mission_id"])["agency_id"].value_counts()
@@ -99,6 +102,7 @@ class HeadlineFigures:
         return self.counts.missions
 
 
+@shared()
 def headline_figures(
     missions: pd.DataFrame, participants: pd.DataFrame, agencies: pd.DataFrame, destinations: pd.DataFrame
 ) -> HeadlineFigures:
@@ -116,6 +120,7 @@ def headline_figures(
     )
 
 
+@shared()
 def destination_counts(missions: pd.DataFrame, destinations: pd.DataFrame) -> pd.DataFrame:
     """One row per destination: missions, flown or committed, cooperative, notional."""
     counts = (

@@ -8,6 +8,7 @@ import pandas as pd
 import streamlit as st
 
 from components.data import current_data_dir
+from components.memo import shared
 from components.schema import TABLES, Col, TableSpec
 from components.vocabulary import STATUS_LABELS, Vocabulary, column_label, status_label
 
@@ -101,6 +102,7 @@ def name_columns_config() -> dict[str, object]:
     return {name: st.column_config.TextColumn(column_label(name)) for name in NAMED_COLUMN_NAMES}
 
 
+@shared()
 def with_names(frame: pd.DataFrame, vocabulary: Vocabulary) -> pd.DataFrame:
     """The frame with a name column beside each id column and statuses in words, for display."""
     named = frame.copy()
@@ -113,22 +115,24 @@ def with_names(frame: pd.DataFrame, vocabulary: Vocabulary) -> pd.DataFrame:
     return named
 
 
+@shared()
 def blank_missing(frame: pd.DataFrame) -> pd.DataFrame:
     """Empty cells stay empty on screen (Streamlit prints missing text as "None")."""
     text_columns = [c for c in frame.columns if frame[c].dtype == object or str(frame[c].dtype).startswith("string")]
     return frame.assign(**{c: frame[c].astype("string").fillna("") for c in text_columns})
 
 
-def show_frame(frame: pd.DataFrame, columns: tuple[str, ...], **kwargs) -> None:
-    """A read-only table with the house column formats, for derived frames in pages."""
-    st.dataframe(
-        blank_missing(frame),
-        hide_index=True,
-        column_order=columns,
-        column_config=column_config_for_frame(frame),
-        width="stretch",
-        **kwargs,
-    )
+@shared()
+def _shown(frame: pd.DataFrame, sort_by: tuple[str, ...]) -> tuple[pd.DataFrame, dict[str, object]]:
+    ordered = frame.sort_values(list(sort_by), kind="stable", na_position="last") if sort_by else frame
+    return blank_missing(ordered), column_config_for_frame(frame)
+
+
+def show_frame(frame: pd.DataFrame, columns: tuple[str, ...], *, sort_by: tuple[str, ...] = (), **kwargs) -> None:
+    """A read-only table with the house column formats, for derived frames in pages, sorted
+    by ``sort_by`` (stable, missing values last). Prepared once per frame."""
+    shown, config = _shown(frame, sort_by)
+    st.dataframe(shown, hide_index=True, column_order=columns, column_config=config, width="stretch", **kwargs)
 
 
 def unverified_mask(frame: pd.DataFrame) -> pd.Series:

@@ -48,6 +48,27 @@ def dataset_status(dataset: Dataset) -> None:
     )
 
 
+def built_chart(chart_id: str, ctx):
+    """A chart's figure and summary, built once per view and shared by every session.
+
+    The key is ``charts.cache_key``: the dataset version, the day, the state fields the chart
+    reads and its options, so a filter the chart does not follow never rebuilds it, and a
+    room of people on the same link builds each figure once. Shared figures are never
+    modified: copy one (``go.Figure(fig)``) before changing it."""
+    from components.charts import build, cache_key
+
+    key = cache_key(chart_id, ctx)
+    return build(chart_id, ctx) if key is None else _shared_build(key, chart_id, ctx)
+
+
+@st.cache_resource(max_entries=2048, show_spinner=False)
+def _shared_build(key: tuple, _chart_id: str, _ctx):
+    del key  # the cache key only
+    from components.charts import build
+
+    return build(_chart_id, _ctx)
+
+
 def render_chart(chart_id: str, ctx, *, key: str | None = None, on_select="ignore", **select_kwargs):
     """Draw a registered chart with its one-sentence summary; say so when filters leave nothing.
 
@@ -55,7 +76,7 @@ def render_chart(chart_id: str, ctx, *, key: str | None = None, on_select="ignor
     callback reads the selection from ``st.session_state``. Drawn with ``theme=None`` so
     the app's own projector template is what is seen, on screen and in exports alike.
     """
-    from components.charts import CHARTS_BY_ID, build
+    from components.charts import CHARTS_BY_ID
 
     spec = CHARTS_BY_ID[chart_id]
     if not tables_ready(ctx.dataset, *spec.tables):
@@ -70,7 +91,7 @@ def render_chart(chart_id: str, ctx, *, key: str | None = None, on_select="ignor
         return None
     try:
         with st.spinner(f"Drawing {spec.title.lower()}…", show_time=False):
-            figure, summary = build(chart_id, ctx)
+            figure, summary = built_chart(chart_id, ctx)
     except Exception as exc:  # a broken chart must not take the page down with it
         LOGGER.exception("chart %s failed for state %s", chart_id, ctx.state)
         st.error(

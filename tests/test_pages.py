@@ -7,6 +7,7 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from components import ui
 from components.data import DATA_DIR_ENV, Dataset
 from components.schema import TABLES
 from tests.expected import MISSIONS, PARTICIPANTS
@@ -316,6 +317,7 @@ def test_a_failing_chart_is_contained(monkeypatch) -> None:
     monkeypatch.setitem(
         charts.CHARTS_BY_ID, "cooperation_ladder", spec.__class__(**{**spec.__dict__, "build": explode})
     )
+    ui._shared_build.clear()  # figures built earlier in this process are shared, the broken one too
     at = run_app("views/cooperation.py")
     assert not at.exception
     assert any("could not be drawn (ValueError)" in e.value for e in at.error)

@@ -31,21 +31,29 @@ missions = ctx.filtered.missions
 st.subheader("The ladder of integration")
 render_chart("cooperation_ladder", ctx)
 for mode in dataset.cooperation_modes.sort_values("rank").itertuples():
-    examples = narrow(ctx.filtered, modes=(mode.mode_id,)).missions.sort_values("launch_year", na_position="last")
-    with st.expander(f"{mode.rank}. {md(mode.name)} — {len(examples)} missions shown"):
-        st.markdown(
-            f"{md(mode.definition)}  \n**Examples named in the chapter:** {md(mode.examples)}  \n"
-            f"**Usual agreement:** {md(mode.governance_hint)}  \n*{md(mode.source)}*"
-        )
-        if len(examples):
+    examples = narrow(ctx.filtered, modes=(mode.mode_id,)).missions
+    # Only an open expander builds its text: six closed ones cost nothing on a rerun.
+    with st.expander(
+        f"{mode.rank}. {md(mode.name)} — {len(examples)} missions shown",
+        key=f"ladder_{mode.mode_id}",
+        on_change="rerun",
+    ) as ladder_step:
+        if ladder_step.open:
             st.markdown(
-                "**In the data:** "
-                + ", ".join(
-                    f"{md(m.name)} ({'notional' if pd.isna(m.launch_year) else int(m.launch_year)})"
-                    for m in examples.head(12).itertuples()
-                )
-                + ("…" if len(examples) > 12 else "")
+                f"{md(mode.definition)}  \n**Examples named in the chapter:** {md(mode.examples)}  \n"
+                f"**Usual agreement:** {md(mode.governance_hint)}  \n*{md(mode.source)}*"
             )
+            by_date = ["launch_year", "launch_date", "name"]
+            earliest = examples.sort_values(by_date, kind="stable", na_position="last").head(12)
+            if len(examples):
+                st.markdown(
+                    "**In the data:** "
+                    + ", ".join(
+                        f"{md(m.name)} ({'notional' if pd.isna(m.launch_year) else int(m.launch_year)})"
+                        for m in earliest.itertuples()
+                    )
+                    + ("…" if len(examples) > 12 else "")
+                )
 
 st.subheader("Where each mode was used")
 st.caption("Click a square to list its missions, or choose a cell below.")
@@ -77,10 +85,13 @@ if cell.empty:
         icon=":material/search_off:",
     )
 else:
-    shown = with_names(cell, vocabulary).sort_values(["launch_year", "name"], kind="stable")
     used = f"used {md(mode_name[0].lower() + mode_name[1:])} at {md(destination_name)}"
     st.caption(f"{len(cell)} mission{'s' if len(cell) != 1 else ''} {used}, earliest first.")
-    show_frame(shown, ("name", "launch_year", "status", "lead", "mission_type", "note", "source"))
+    show_frame(
+        with_names(cell, vocabulary),
+        ("name", "launch_year", "status", "lead", "mission_type", "note", "source"),
+        sort_by=("launch_year", "name"),
+    )
 
 st.subheader("By agency, era and status")
 choice_buttons("Break down by", "breakdown", choices, state)
@@ -137,8 +148,13 @@ if tables_ready(dataset, "cooperation_models"):
             "section": st.column_config.TextColumn("Seed §"),
         },
     )
-    with st.expander("Read each model's governance and lessons in full", icon=":material/menu_book:"):
-        for model in cases.itertuples():
+    with st.expander(
+        "Read each model's governance and lessons in full",
+        icon=":material/menu_book:",
+        key="models_in_full",
+        on_change="rerun",
+    ) as in_full:
+        for model in cases.itertuples() if in_full.open else ():
             st.markdown(
                 f"**{md(model.name)}** ({md(model.section)}, {int(model.started)})  \n"
                 f"*Governance:* {md(model.governance)}  \n*Lessons:* {md(model.lessons)}"

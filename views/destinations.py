@@ -56,6 +56,11 @@ with link_col:
         query_params=link_params(state, choices, destinations=(focus,)),
     )
 
+
+def _at(frame: pd.DataFrame, destination_id: str) -> pd.DataFrame:
+    return frame[frame["destination_id"] == destination_id]
+
+
 TALL_TIMELINE_ROWS = 30  # beyond this, the deep dive's timeline scrolls in a frame
 destination = dataset.destinations.set_index("destination_id").loc[focus]
 ctx = ChartContext(dataset, state)
@@ -88,22 +93,20 @@ if tables_ready(dataset, "missions", "mission_participants", "agencies"):
 benefits_col, modes_col = st.columns(2)
 with benefits_col.container(border=True):
     st.markdown("**What cooperation would bring**")
-    for benefit in dataset.destination_benefits.query("destination_id == @focus").itertuples():
+    for benefit in _at(dataset.destination_benefits, focus).itertuples():
         st.markdown(f"- {md(benefit.benefit)} *({md(benefit.paragraph)})*")
 with modes_col.container(border=True):
     st.markdown("**Recommended cooperation modes, and why**")
     ranks = dataset.cooperation_modes.set_index("mode_id")
     recommended = (
-        dataset.destination_modes.query("destination_id == @focus")
-        .assign(rank=lambda f: f["mode_id"].map(ranks["rank"]))
-        .sort_values("rank")
+        _at(dataset.destination_modes, focus).assign(rank=lambda f: f["mode_id"].map(ranks["rank"])).sort_values("rank")
     )
     for mode in recommended.itertuples():
         st.markdown(f"- **{md(ranks.loc[mode.mode_id, 'name'])}**: {md(mode.rationale)} *({md(mode.paragraph)})*")
 
 if tables_ready(dataset, "destination_questions", "science_questions"):
     questions = dataset.science_questions.set_index("question_id")
-    served = dataset.destination_questions.query("destination_id == @focus").sort_values("question_id")
+    served = _at(dataset.destination_questions, focus).sort_values("question_id")
     st.markdown("**Science questions it serves** (our reading of §7.2.1 and §7.5.2)")
     st.markdown(
         "  \n".join(
@@ -126,7 +129,7 @@ if tables_ready(dataset, "missions", "mission_participants", "agencies"):
 
 if tables_ready(dataset, "groups"):
     st.subheader("Who coordinates here")
-    groups = dataset.groups.query("destination_id == @focus")
+    groups = _at(dataset.groups, focus)
     if groups.empty:
         st.caption(
             "No working group is dedicated to this destination in the data; the cross-destination fora "
@@ -183,8 +186,8 @@ left, right = st.columns(2)
 for column, destination_id in ((left, focus), (right, compare)):
     with column.container(border=True):
         st.markdown(f"**{md(names[destination_id])}**")
-        benefits = dataset.destination_benefits.query("destination_id == @destination_id")
-        modes = dataset.destination_modes.query("destination_id == @destination_id")["mode_id"]
+        benefits = _at(dataset.destination_benefits, destination_id)
+        modes = _at(dataset.destination_modes, destination_id)["mode_id"]
         st.markdown(
             f"{len(benefits)} benefits · recommended: " + ", ".join(md(vocabulary.label("modes", m)) for m in modes)
         )

@@ -30,7 +30,7 @@ from components.analysis import (
 )
 from components.charts import agencies, explore, maps, outcomes, solar, timeline
 from components.data import Dataset, load_basemap
-from components.filters import FilteredData, FilterState, apply_filters
+from components.filters import FilteredData, FilterState, filter_dataset
 from components.metrics import took_part
 from components.state import resolve, view_choices
 
@@ -64,7 +64,7 @@ class ChartContext:
     @cached_property
     def filtered(self) -> FilteredData:
         """Computed once per context; every chart of a page run shares it."""
-        return apply_filters(self.state, self.dataset.missions, self.dataset.mission_participants)
+        return filter_dataset(self.dataset, self.state)
 
 
 def _once(inputs: Callable[[ChartContext], T]) -> Callable[[ChartContext], T]:
@@ -122,7 +122,7 @@ def _contributions(ctx: ChartContext):
 def _recommended(ctx: ChartContext):
     """Against all modes: with a mode filter on, every other mode would otherwise show as a gap."""
     d = ctx.dataset
-    every_mode = apply_filters(ctx.state.with_changes(modes=()), d.missions, d.mission_participants)
+    every_mode = filter_dataset(ctx.dataset, ctx.state.with_changes(modes=()))
     return recommended_vs_practised(d.destination_modes, every_mode.missions, d.destinations)
 
 
@@ -307,7 +307,7 @@ CHARTS: tuple[ChartSpec, ...] = (
             modes=c.dataset.cooperation_modes,
         ),
         lambda c: timeline.timeline_summary(_focus_missions(c), c.dataset.agencies),
-        reads=(*SIDEBAR_FILTERS, "focus"),
+        reads=(*SIDEBAR_FILTERS, "focus", "timeline_colour"),
         tables=("missions", "mission_participants", "agencies", "destinations"),
         needs_focus=True,
     ),
@@ -524,3 +524,29 @@ def build(chart_id: str, ctx: ChartContext) -> tuple[go.Figure | pdk.Deck, str]:
     """The figure (or map) and its one-sentence summary."""
     spec = CHARTS_BY_ID[chart_id]
     return spec.build(ctx), spec.summary(ctx)
+
+
+def read_fields(spec: ChartSpec) -> tuple[str, ...]:
+    """The ``FilterState`` fields a chart follows; ``years`` is the pair ``year_from``, ``year_to``."""
+    return tuple(field for read in spec.reads for field in (("year_from", "year_to") if read == "years" else (read,)))
+
+
+_KEY_TYPES = (str, int, float, bool, type(None), date)
+
+
+def cache_key(chart_id: str, ctx: ChartContext) -> tuple | None:
+    """Everything a chart's figure and summary depend on, as a hashable key: the dataset
+    version, the day, the state fields the chart reads (``ChartSpec.reads``, resolved) and
+    its options. Two sessions looking at the same view get the same key, so a built figure
+    can be shared (``components.ui``). None when an option cannot be part of a key."""
+    options: list[tuple[str, object]] = []
+    for name, value in sorted(ctx.options.items()):
+        if isinstance(value, set | frozenset | list | tuple):
+            value = tuple(sorted(value, key=str))
+            if not all(isinstance(v, _KEY_TYPES) for v in value):
+                return None
+        elif not isinstance(value, _KEY_TYPES):
+            return None  # e.g. a basemap passed in by an export
+        options.append((name, value))
+    state = tuple(getattr(ctx.state, field) for field in read_fields(CHARTS_BY_ID[chart_id]))
+    return (chart_id, ctx.dataset.version, ctx.today, state, tuple(options))
