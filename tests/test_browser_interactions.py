@@ -899,3 +899,36 @@ def test_a_link_with_an_unshowable_focus_and_an_unknown_parameter_names_both_and
     assert selectbox_value("focus")(page) == "Moon"
     assert first_text(page, "[data-testid=stMain] h2") == "Moon"
     eventually(page, lambda: query_of(page), {}, "the address bar")
+
+
+def ladder_step_text(page, key: str) -> str | None:
+    """The text inside an expander of the ladder, hidden or not; None when nothing was built."""
+    body = page.locator(f".st-key-{key} [data-testid=stExpanderDetails] [data-testid=stMarkdownContainer]")
+    return " ".join(t.strip() for t in body.all_text_contents()).strip() or None
+
+
+def test_a_ladder_step_opens_closes_and_opens_again_and_only_then_is_built(page, server, dataset) -> None:
+    """The ladder's expanders build their text only when opened: opened, closed and opened again
+    in a row, each click shows or hides it; another visitor of the same link sees them closed."""
+    open_view(page, server, "cooperation")
+    key = "ladder_instrument_delivery"
+    definition = dataset.cooperation_modes.set_index("mode_id").loc["instrument_delivery", "definition"]
+    summary = page.locator(f".st-key-{key} summary")
+    for number, opened in enumerate((True, False, True), start=1):
+        summary.click()
+        settle(page)
+        when = f"after click {number}"
+        if opened:
+            eventually(page, lambda: definition[:40] in (ladder_step_text(page, key) or ""), True, f"{when}: the text")
+            assert "In the data:" in ladder_step_text(page, key)
+        else:
+            eventually(page, lambda: ladder_step_text(page, key), None, f"{when}: the closed step")
+        assert ladder_step_text(page, "ladder_integrated_mission") is None, f"{when}: another step stays closed"
+    url = page.url
+    other = new_page(page.context.browser)
+    try:
+        open_link(other, url)
+        assert other.locator(f".st-key-{key} summary").count() == 1
+        assert ladder_step_text(other, key) is None
+    finally:
+        other.context.close()

@@ -141,6 +141,25 @@ def test_cooperation_cell_twice() -> None:
     assert "Cassini" not in set(at.dataframe[0].value["name"])
 
 
+def test_ladder_expanders_build_when_opened_twice() -> None:
+    """A closed step of the ladder builds nothing; opening it shows its text, every time."""
+    at = open_page("views/cooperation.py")
+    step = at.expander[0]
+    assert step.key == "ladder_instrument_delivery" and len(step.markdown) == 0
+    for _ in range(2):
+        at.session_state["ladder_instrument_delivery"] = True
+        at.run()
+        opened = " ".join(m.value for m in at.expander[0].markdown)
+        assert "One agency builds an instrument" in opened and "In the data:" in opened
+        assert len(at.expander[1].markdown) == 0  # the next step stays closed and unbuilt
+        at.session_state["ladder_instrument_delivery"] = False
+        at.run()
+        assert len(at.expander[0].markdown) == 0
+    at.session_state[at.expander[1].key] = True
+    at.run()
+    assert "In the data:" in " ".join(m.value for m in at.expander[1].markdown)
+
+
 def test_cooperation_breakdown_twice() -> None:
     at = open_page("views/cooperation.py")
     for by, title in (("era", "Cooperation modes by era"), ("status", "Cooperation modes by mission status")):

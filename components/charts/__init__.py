@@ -29,6 +29,7 @@ from components.analysis import (
     single_holders,
 )
 from components.charts import agencies, explore, maps, outcomes, solar, timeline
+from components.charts.base import use_house_template
 from components.data import Dataset, load_basemap
 from components.filters import FilteredData, FilterState, filter_dataset
 from components.metrics import took_part
@@ -523,6 +524,7 @@ def charts_for(page: str) -> list[ChartSpec]:
 def build(chart_id: str, ctx: ChartContext) -> tuple[go.Figure | pdk.Deck, str]:
     """The figure (or map) and its one-sentence summary."""
     spec = CHARTS_BY_ID[chart_id]
+    use_house_template()
     return spec.build(ctx), spec.summary(ctx)
 
 

@@ -79,10 +79,18 @@ def _template() -> go.layout.Template:
 
 
 pio.templates[TEMPLATE] = _template()
-# New figures start from the house template: Plotly copies a default template without
-# validating it again, where setting it on each figure costs tens of milliseconds.
-# (Streamlit sets its own default when it is imported; ``finish`` checks, so order never matters.)
-pio.templates.default = TEMPLATE
+
+
+def use_house_template() -> None:
+    """Make the house template Plotly's default, so new figures start from it: Plotly copies
+    a default template without validating it, where setting it on each figure costs tens of
+    milliseconds. Streamlit sets its own default when it is first imported, so
+    ``charts.build`` calls this before every figure; ``finish`` still checks."""
+    if pio.templates.default != TEMPLATE:
+        pio.templates.default = TEMPLATE
+
+
+use_house_template()
 
 
 def wrap(text: str, width: int) -> str:

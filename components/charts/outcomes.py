@@ -13,6 +13,7 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from components.charts.base import SOURCE_DATA, finish, stacked_bars
+from components.memo import shared
 from components.metrics import FAILURE_WORDS, OUTCOMES, outcome_counts
 from components.vocabulary import agency_labels
 
@@ -31,11 +32,13 @@ def _decades(missions: pd.DataFrame) -> pd.Series:
     return (missions["launch_year"] // 10 * 10).astype("Int64").map(lambda d: f"{d}s" if pd.notna(d) else "")
 
 
+@shared()
 def by_decade(missions: pd.DataFrame) -> pd.DataFrame:
     launched = missions[missions["launch_year"].notna()]
     return outcome_counts(launched, _decades(launched)).sort_index()
 
 
+@shared()
 def by_agency(missions: pd.DataFrame, agencies: pd.DataFrame) -> pd.DataFrame:
     """The ``TOP_AGENCIES`` lead agencies with most launched missions, then "Others"."""
     names = agency_labels(agencies)

@@ -207,6 +207,8 @@ def mission_timeline(
     spans["hover"] = _hover(spans, participants, agencies)
     spans["group"], colours, group_names = _colouring(spans, color_by, agencies, modes)
     spans["label"] = _row_labels(spans)
+    # Only what the bars draw: every row selection below then copies a handful of columns.
+    spans = spans[["mission_id", "destination_id", "status", "start", "end", "label", "hover", "group"]]
 
     headings = not compact or spans["destination_id"].nunique() > 1
     rows: list[str] = []
