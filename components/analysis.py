@@ -335,15 +335,33 @@ def autonomy_matrix(
     if as_of is not None:
         ended = rows["end_year"].notna() & (rows["end_year"] < as_of)
         rows = rows[~(rows["capability"].isin(LAPSING_CAPABILITIES) & ended)]
+    # One pass over the credits, oldest mission first: each cell's status, missions and the
+    # elements that showed it, for hover text.
+    ordered = rows.sort_values(["launch_year", "mission_name"], na_position="last", kind="stable")
+    cells: dict[tuple[str, str], tuple[list[bool], set[str], dict[str, None]]] = {}
+    for agency, capability, mission_id, national, element, name, year in zip(
+        ordered["agency_id"],
+        ordered["capability"],
+        ordered["mission_id"],
+        ordered["national"],
+        ordered["element"],
+        ordered["mission_name"],
+        ordered["launch_year"],
+        strict=True,
+    ):
+        alone, flown_on, labels = cells.setdefault((agency, capability), ([False], set(), {}))
+        alone[0] = alone[0] or (bool(national) if pd.notna(national) else False)
+        flown_on.add(mission_id)
+        labels[_shown_by(element, name, year)] = None
     records = [
         {
             "agency_id": agency,
             "capability": capability,
-            "status": ALONE if group["national"].any() else WITH_PARTNERS,
-            "missions": int(group["mission_id"].nunique()),
-            "elements": _joined_labels(group),
+            "status": ALONE if alone[0] else WITH_PARTNERS,
+            "missions": len(flown_on),
+            "elements": "; ".join(labels),
         }
-        for (agency, capability), group in rows.groupby(["agency_id", "capability"], sort=True)
+        for (agency, capability), (alone, flown_on, labels) in sorted(cells.items())
     ]
 
     stations = infrastructures[infrastructures["kind"] == "ground station"]

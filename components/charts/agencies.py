@@ -69,19 +69,20 @@ def participation_heatmap(
         .groupby(["agency_id", "destination_id", "role"])
         .size()
     )
+    led_by_cell = {key: (int(row["sum"]), int(row["count"])) for key, row in led.to_dict("index").items()}
+    role_counts = {key: int(n) for key, n in roles.items()}
     z, text, hover = [], [], []
     for agency in leaders:
         z_row, text_row, hover_row = [], [], []
         for destination in order["destination_id"]:
-            key = (agency, destination)
-            n_led = int(led.at[key, "sum"]) if key in led.index else 0
-            joined = (int(led.at[key, "count"]) if key in led.index else 0) - n_led
+            n_led, taking_part = led_by_cell.get((agency, destination), (0, 0))
+            joined = taking_part - n_led
             z_row.append(n_led + joined)
             text_row.append(f"{n_led}/{joined}" if n_led + joined else "")
             breakdown = "<br>".join(
-                f"{ROLE_LABELS[r]}: {int(roles[(agency, destination, r)])}"
+                f"{ROLE_LABELS[r]}: {role_counts[(agency, destination, r)]}"
                 for r in PARTICIPANT_ROLES
-                if (agency, destination, r) in roles.index
+                if (agency, destination, r) in role_counts
             )
             hover_row.append(f"Led {n_led}, joined {joined}" + (f"<br>{breakdown}" if breakdown else ""))
         z.append(z_row)
