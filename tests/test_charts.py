@@ -339,7 +339,7 @@ def test_solar_system_picker_marks_earth_and_carries_destinations(dataset: Datas
         "heliopause_ism",
         "exoplanets",
     } <= destinations
-    jupiter = next(t for t in fig.data if "Jupiter" in list(t.customdata[:, 3]))
+    jupiter = next(t for t in fig.data if "Jupiter" in [row[3] for row in t.customdata])
     assert jupiter.marker.color == "#E69F00"
     assert "Moon has the most missions" in summary
 

@@ -231,7 +231,8 @@ def finish(
         placement = {"orientation": "h", "x": 0, "xanchor": "left", "y": -0.02, "yanchor": "top"}
     else:
         placement = {"orientation": "v", "x": 1.02, "xanchor": "left", "y": 1, "yanchor": "top"}
-    if fig.layout.template != pio.templates[TEMPLATE]:
+    if pio.templates.default != TEMPLATE:  # the figure did not start from the house template
+        use_house_template()
         fig.update_layout(template=TEMPLATE)
     fig.update_layout(
         title={"text": title_text, "pad": {"t": pad, "l": 2}, "subtitle": {"text": source_text}},

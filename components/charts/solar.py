@@ -71,6 +71,7 @@ def solar_system_picker(bodies: pd.DataFrame, missions: pd.DataFrame, destinatio
     rows = int(shown["row"].max()) + 1 if len(shown) else 1
     shown["label"] = [wrap(escape(str(n)), 13) for n in shown["name"]]
     shown["slot"] = [p or "" for p in _label_positions(shown, rows)]
+    shown = shown[["destination_id", "name", "mean_distance_au", "missions", "x", "y", "label", "slot"]]
     fig = go.Figure()
     for destination in order.itertuples():
         part = shown[shown["destination_id"] == destination.destination_id]
@@ -80,8 +81,8 @@ def solar_system_picker(bodies: pd.DataFrame, missions: pd.DataFrame, destinatio
         fig.add_trace(
             go.Scatter(
                 name=escape(short_names[destination.destination_id]),
-                x=part["x"],
-                y=part["y"],
+                x=part["x"].to_list(),
+                y=part["y"].to_list(),
                 mode="markers+text",
                 text=[label if slot else "" for label, slot in zip(part["label"], part["slot"], strict=True)],
                 textposition=[slot or "top center" for slot in part["slot"]],
@@ -90,19 +91,17 @@ def solar_system_picker(bodies: pd.DataFrame, missions: pd.DataFrame, destinatio
                 selected={"marker": {"opacity": 1}, "textfont": {"color": "#1B1F24"}},
                 unselected={"marker": {"opacity": 0.9}, "textfont": {"color": "#1B1F24"}},
                 marker={
-                    "size": 8 + 4.5 * np.sqrt(part["missions"]),
+                    "size": (8 + 4.5 * np.sqrt(part["missions"].to_numpy(dtype=float))).tolist(),
                     "color": destination_colour(destination.destination_id),
                     "line": {"width": 1, "color": "#333333"},
                     "opacity": 0.9,
                 },
-                customdata=np.column_stack(
-                    [
-                        part["destination_id"],
-                        part["missions"],
-                        distance_text,
-                        part["name"].map(lambda n: escape(str(n))),
-                    ]
-                ),
+                customdata=[
+                    [destination_id, int(n), distance, escape(str(name))]
+                    for destination_id, n, distance, name in zip(
+                        part["destination_id"], part["missions"], distance_text, part["name"], strict=True
+                    )
+                ],
                 hovertemplate="<b>%{customdata[3]}</b><br>%{customdata[2]} · %{customdata[1]} missions<br>"
                 "Click to open this destination<extra></extra>",
             )
