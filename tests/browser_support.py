@@ -43,15 +43,16 @@ def free_port() -> int:
 
 
 @contextmanager
-def streamlit_server(env: dict[str, str] | None = None) -> Iterator[str]:
-    """Run ``streamlit run app.py`` on a free port until the block ends; yield its base URL."""
+def streamlit_server(env: dict[str, str] | None = None, script: str = "app.py") -> Iterator[str]:
+    """Run ``streamlit run <script>`` (``app.py`` by default, relative to the repository root) on a
+    free port until the block ends; yield its base URL."""
     port = free_port()
     command = [
         sys.executable,
         "-m",
         "streamlit",
         "run",
-        str(ROOT / "app.py"),
+        str(ROOT / script),
         "--server.port",
         str(port),
         "--server.address",

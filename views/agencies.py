@@ -24,6 +24,81 @@ if not tables_ready(dataset, "missions", "mission_participants", "agencies", "de
 
 choices = view_choices(dataset)
 vocabulary = choices.vocabulary
+
+
+@st.fragment
+def agency_profile() -> None:
+    """One agency's profile: choosing another reruns this tab only."""
+    choice_select(
+        "Agency",
+        "profile",
+        choices,
+        current_state(dataset),
+        help="Type to search. The chosen agency is part of the link.",
+    )
+    state = current_state(dataset)
+    ctx = ChartContext(dataset, state)
+    profile = state.profile
+    agency = dataset.agencies.set_index("agency_id").loc[profile]
+    st.subheader(md(agency["full_name"]))
+    founded = "" if agency.isna()["founded"] else f", founded {int(agency['founded'])}"
+    st.caption(
+        f"{md(agency['kind']).capitalize()} · {md(agency['hq_city'])} ({md(agency['country'])}){founded} · "
+        f"{md(agency['source'])}"
+    )
+    led = int(led_by(ctx.filtered.missions).get(profile, 0))
+    joined = int(took_part(ctx.filtered.participants).get(profile, 0))
+    st.markdown(f"Among the missions shown, **{md(agency['short_name'])}** took part in {joined} and led {led}.")
+    heritage = heritage_by_destination(dataset.missions, dataset.mission_participants, profile)
+    if heritage.empty:
+        st.info(
+            f"{md(agency['short_name'])} has not shown a capability on a completed or operating mission in the data.",
+            icon=":material/info:",
+        )
+    else:
+        st.markdown(
+            "**Heritage**: completed or operating missions on which its own spacecraft or element demonstrated "
+            "each capability"
+        )
+        show_frame(
+            with_names(heritage, vocabulary),
+            ("destination", "flyby", "orbit", "landing", "roving", "sample_return"),
+        )
+    render_chart("agency_partners", ctx)
+    render_chart("agency_timeline", ctx)
+
+
+@st.fragment
+def autonomy() -> None:
+    """The autonomy matrix and its scope, circle and year: a change reruns this tab only."""
+    st.markdown(
+        "*Autonomy for cooperation* argues that a partnership is robust only if each partner keeps key "
+        "capabilities of its own: the ISS relied on a single crew vehicle after the Shuttle retired in 2011 "
+        "(§I, §VI). Each cell is derived from the missions: **demonstrated alone** (a national mission), **only "
+        "with partners**, or **not yet**. ⚠ marks a capability only one agency holds."
+    )
+    scope_col, among_col, year_col = st.columns(3)
+    state = current_state(dataset)
+    with scope_col:
+        choice_select("Destination", "scope", choices, state)
+    with among_col:
+        choice_select("Among", "among", choices, state)
+    with year_col:
+        st.slider(
+            "As of",
+            min_value=YEAR_MIN,
+            max_value=choices.latest_year,
+            value=choices.latest_year,
+            key="asof",
+            bind="query-params",
+            help="Crew transport counts only while a programme flies; other capabilities, once shown, stay shown.",
+        )
+    state = current_state(dataset)
+    st.caption("Try: among members of the ISS partnership, as of 2015 — the Soyuz-only years.")
+    if tables_ready(dataset, "infrastructures", "memberships", "groups"):
+        render_chart("autonomy_matrix", ChartContext(dataset, state))
+
+
 tabs = st.tabs(list(AGENCY_TABS.values()), key="tab", bind="query-params", on_change="rerun")
 participation_tab, network_tab, profile_tab, autonomy_tab, map_tab = tabs
 state = current_state(dataset)
@@ -42,68 +117,11 @@ if network_tab.open:
 
 if profile_tab.open:
     with profile_tab:
-        choice_select(
-            "Agency", "profile", choices, state, help="Type to search. The chosen agency is part of the link."
-        )
-        state = current_state(dataset)
-        ctx = ChartContext(dataset, state)
-        profile = state.profile
-        agency = dataset.agencies.set_index("agency_id").loc[profile]
-        st.subheader(md(agency["full_name"]))
-        founded = "" if agency.isna()["founded"] else f", founded {int(agency['founded'])}"
-        st.caption(
-            f"{md(agency['kind']).capitalize()} · {md(agency['hq_city'])} ({md(agency['country'])}){founded} · "
-            f"{md(agency['source'])}"
-        )
-        led = int(led_by(ctx.filtered.missions).get(profile, 0))
-        joined = int(took_part(ctx.filtered.participants).get(profile, 0))
-        st.markdown(f"Among the missions shown, **{md(agency['short_name'])}** took part in {joined} and led {led}.")
-        heritage = heritage_by_destination(dataset.missions, dataset.mission_participants, profile)
-        if heritage.empty:
-            st.info(
-                f"{md(agency['short_name'])} has not shown a capability on a completed or operating mission "
-                "in the data.",
-                icon=":material/info:",
-            )
-        else:
-            st.markdown(
-                "**Heritage**: completed or operating missions on which its own spacecraft or element demonstrated "
-                "each capability"
-            )
-            show_frame(
-                with_names(heritage, vocabulary),
-                ("destination", "flyby", "orbit", "landing", "roving", "sample_return"),
-            )
-        render_chart("agency_partners", ctx)
-        render_chart("agency_timeline", ctx)
+        agency_profile()
 
 if autonomy_tab.open:
     with autonomy_tab:
-        st.markdown(
-            "*Autonomy for cooperation* argues that a partnership is robust only if each partner keeps key "
-            "capabilities of its own: the ISS relied on a single crew vehicle after the Shuttle retired in 2011 "
-            "(§I, §VI). Each cell is derived from the missions: **demonstrated alone** (a national mission), **only "
-            "with partners**, or **not yet**. ⚠ marks a capability only one agency holds."
-        )
-        scope_col, among_col, year_col = st.columns(3)
-        with scope_col:
-            choice_select("Destination", "scope", choices, state)
-        with among_col:
-            choice_select("Among", "among", choices, state)
-        with year_col:
-            st.slider(
-                "As of",
-                min_value=YEAR_MIN,
-                max_value=choices.latest_year,
-                value=choices.latest_year,
-                key="asof",
-                bind="query-params",
-                help="Crew transport counts only while a programme flies; other capabilities, once shown, stay shown.",
-            )
-        state = current_state(dataset)
-        st.caption("Try: among members of the ISS partnership, as of 2015 — the Soyuz-only years.")
-        if tables_ready(dataset, "infrastructures", "memberships", "groups"):
-            render_chart("autonomy_matrix", ChartContext(dataset, state))
+        autonomy()
 
 if map_tab.open:
     with map_tab:

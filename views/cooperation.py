@@ -55,6 +55,47 @@ for mode in dataset.cooperation_modes.sort_values("rank").itertuples():
                     + ("…" if len(examples) > 12 else "")
                 )
 
+
+@st.fragment
+def cell_listing() -> None:
+    """The missions of one mode × destination cell: choosing another cell reruns this part only
+    (a click on the chart above reruns the page)."""
+    state = current_state(dataset)
+    cell_mode_col, cell_destination_col = st.columns(2)
+    with cell_mode_col:
+        choice_select("Mode", "cell_mode", choices, state)
+    with cell_destination_col:
+        choice_select("Destination", "cell_destination", choices, state)
+
+    state = current_state(dataset)
+    shown = ChartContext(dataset, state).filtered
+    cell = narrow(shown, modes=(state.cell_mode,), destinations=(state.cell_destination,)).missions
+    mode_name = vocabulary.label("modes", state.cell_mode)
+    destination_name = vocabulary.label("destinations", state.cell_destination)
+    if cell.empty:
+        st.info(
+            f"No mission shown used {md(mode_name[0].lower() + mode_name[1:])} at {md(destination_name)}.",
+            icon=":material/search_off:",
+        )
+    else:
+        used = f"used {md(mode_name[0].lower() + mode_name[1:])} at {md(destination_name)}"
+        st.caption(f"{len(cell)} mission{'s' if len(cell) != 1 else ''} {used}, earliest first.")
+        show_frame(
+            with_names(cell, vocabulary),
+            ("name", "launch_year", "status", "lead", "mission_type", "note", "source"),
+            sort_by=("launch_year", "name"),
+        )
+
+
+@st.fragment
+def breakdown() -> None:
+    """The modes broken down by agency, era or status: a new choice reruns this part only."""
+    st.subheader("By agency, era and status")
+    choice_buttons("Break down by", "breakdown", choices, current_state(dataset))
+    state = current_state(dataset)
+    render_chart(f"cooperation_by_{state.breakdown}", ChartContext(dataset, state))
+
+
 st.subheader("Where each mode was used")
 st.caption("Click a square to list its missions, or choose a cell below.")
 
@@ -68,35 +109,8 @@ def _open_clicked_cell() -> None:
 
 
 render_chart("cooperation_mode_destination", ctx, on_select=_open_clicked_cell, selection_mode="points")
-cell_mode_col, cell_destination_col = st.columns(2)
-with cell_mode_col:
-    choice_select("Mode", "cell_mode", choices, state)
-with cell_destination_col:
-    choice_select("Destination", "cell_destination", choices, state)
-
-
-state = current_state(dataset)
-cell = narrow(ctx.filtered, modes=(state.cell_mode,), destinations=(state.cell_destination,)).missions
-mode_name = vocabulary.label("modes", state.cell_mode)
-destination_name = vocabulary.label("destinations", state.cell_destination)
-if cell.empty:
-    st.info(
-        f"No mission shown used {md(mode_name[0].lower() + mode_name[1:])} at {md(destination_name)}.",
-        icon=":material/search_off:",
-    )
-else:
-    used = f"used {md(mode_name[0].lower() + mode_name[1:])} at {md(destination_name)}"
-    st.caption(f"{len(cell)} mission{'s' if len(cell) != 1 else ''} {used}, earliest first.")
-    show_frame(
-        with_names(cell, vocabulary),
-        ("name", "launch_year", "status", "lead", "mission_type", "note", "source"),
-        sort_by=("launch_year", "name"),
-    )
-
-st.subheader("By agency, era and status")
-choice_buttons("Break down by", "breakdown", choices, state)
-state = current_state(dataset)
-render_chart(f"cooperation_by_{state.breakdown}", ChartContext(dataset, state))
+cell_listing()
+breakdown()
 
 st.subheader("Recommended vs practised")
 st.markdown(

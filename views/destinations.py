@@ -62,6 +62,58 @@ def _at(frame: pd.DataFrame, destination_id: str) -> pd.DataFrame:
 
 
 TALL_TIMELINE_ROWS = 30  # beyond this, the deep dive's timeline scrolls in a frame
+
+
+@st.fragment
+def deep_dive_timeline(shown: int, filtered: bool) -> None:
+    """The destination's timeline and its colouring: a new colouring reruns this part only."""
+    caption_col, colour_col = st.columns([3, 2], vertical_alignment="center")
+    caption_col.caption(
+        f"{shown} missions shown"
+        + (", following the sidebar filters" if filtered else "")
+        + ". Past: completed or failed; planned: in development or planned; notional: Horizon 2061 concepts for "
+        "2041–2061."
+    )
+    with colour_col:
+        choice_buttons(
+            "Colour the timeline by", "dcolour", choices, current_state(dataset), label_visibility="collapsed"
+        )
+    ctx = ChartContext(dataset, current_state(dataset))
+    if shown > TALL_TIMELINE_ROWS:
+        # Rows keep their height (24 px, legible on a projector); the chart scrolls in its frame.
+        with st.container(height=620, border=False, key="destination_timeline_frame"):
+            render_chart("destination_timeline", ctx)
+        st.caption(f"Scroll the timeline for all {shown} missions; the Missions page shows them in parts by era.")
+    else:
+        render_chart("destination_timeline", ctx)
+
+
+@st.fragment
+def comparison(focus: str) -> None:
+    """The second destination and the comparison: a new one reruns this part only."""
+    compare = choice_select("Compare with", "compare", choices, current_state(dataset))
+    state = current_state(dataset)
+    per_destination = destination_counts(ChartContext(dataset, state).filtered.missions, dataset.destinations)
+    per_destination = per_destination.set_index("destination_id")
+    left, right = st.columns(2)
+    for column, destination_id in ((left, focus), (right, compare)):
+        with column.container(border=True):
+            st.markdown(f"**{md(names[destination_id])}**")
+            benefits = _at(dataset.destination_benefits, destination_id)
+            modes = _at(dataset.destination_modes, destination_id)["mode_id"]
+            st.markdown(
+                f"{len(benefits)} benefits · recommended: " + ", ".join(md(vocabulary.label("modes", m)) for m in modes)
+            )
+            if "missions" in dataset.tables:
+                row = per_destination.loc[destination_id]
+                st.markdown(
+                    f"{row['missions']} missions shown: {row['real']} flown or committed, {row['cooperative']} of "
+                    f"them cooperative; {row['notional']} notional"
+                )
+    if tables_ready(dataset, "missions", "mission_participants"):
+        render_chart("destination_comparison", ChartContext(dataset, state))
+
+
 destination = dataset.destinations.set_index("destination_id").loc[focus]
 ctx = ChartContext(dataset, state)
 st.header(md(destination["name"]))
@@ -72,23 +124,7 @@ if tables_ready(dataset, "missions", "mission_participants", "agencies"):
     counts = status_group(here["status"]).value_counts()
     for column, group in zip(st.columns(len(STATUS_GROUP_ORDER)), STATUS_GROUP_ORDER, strict=True):
         column.metric(group, int(counts.get(group, 0)), border=True)
-    caption_col, colour_col = st.columns([3, 2], vertical_alignment="center")
-    caption_col.caption(
-        f"{len(here)} missions shown"
-        + (", following the sidebar filters" if state.is_filtered else "")
-        + ". Past: completed or failed; planned: in development or planned; notional: Horizon 2061 concepts for "
-        "2041–2061."
-    )
-    with colour_col:
-        choice_buttons("Colour the timeline by", "dcolour", choices, state, label_visibility="collapsed")
-    state = current_state(dataset)
-    if len(here) > TALL_TIMELINE_ROWS:
-        # Rows keep their height (24 px, legible on a projector); the chart scrolls in its frame.
-        with st.container(height=620, border=False, key="destination_timeline_frame"):
-            render_chart("destination_timeline", ChartContext(dataset, state))
-        st.caption(f"Scroll the timeline for all {len(here)} missions; the Missions page shows them in parts by era.")
-    else:
-        render_chart("destination_timeline", ChartContext(dataset, state))
+    deep_dive_timeline(len(here), state.is_filtered)
 
 benefits_col, modes_col = st.columns(2)
 with benefits_col.container(border=True):
@@ -179,23 +215,4 @@ else:
 
 st.divider()
 st.subheader("Compare two destinations")
-compare = choice_select("Compare with", "compare", choices, state)
-state = current_state(dataset)
-per_destination = destination_counts(ctx.filtered.missions, dataset.destinations).set_index("destination_id")
-left, right = st.columns(2)
-for column, destination_id in ((left, focus), (right, compare)):
-    with column.container(border=True):
-        st.markdown(f"**{md(names[destination_id])}**")
-        benefits = _at(dataset.destination_benefits, destination_id)
-        modes = _at(dataset.destination_modes, destination_id)["mode_id"]
-        st.markdown(
-            f"{len(benefits)} benefits · recommended: " + ", ".join(md(vocabulary.label("modes", m)) for m in modes)
-        )
-        if "missions" in dataset.tables:
-            row = per_destination.loc[destination_id]
-            st.markdown(
-                f"{row['missions']} missions shown: {row['real']} flown or committed, {row['cooperative']} of them "
-                f"cooperative; {row['notional']} notional"
-            )
-if tables_ready(dataset, "missions", "mission_participants"):
-    render_chart("destination_comparison", ChartContext(dataset, state))
+comparison(focus)
