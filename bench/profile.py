@@ -18,7 +18,7 @@ from streamlit.testing.v1 import AppTest
 
 from bench.rerun import APP, VALUES
 
-WRAPPER = '''
+WRAPPER = """
 from pyinstrument import Profiler
 _profiler = Profiler(interval=0.001)
 _profiler.start()
@@ -28,7 +28,7 @@ finally:
     _profiler.stop()
     _report = _profiler.output_text(unicode=True) if {text!r} else _profiler.output_html()
     open({out!r}, "w").write(_report)
-'''
+"""
 
 
 def profile(script: str, changes: int = 3, html: str | None = None) -> str:
