@@ -160,6 +160,29 @@ def test_ladder_expanders_build_when_opened_twice() -> None:
     assert "In the data:" in " ".join(m.value for m in at.expander[1].markdown)
 
 
+@pytest.mark.parametrize(
+    ("page", "key", "expected"),
+    [
+        ("views/destinations.py", "table_7_1_in_full", "*Most promising modes:*"),
+        ("views/cooperation.py", "models_in_full", "*Lessons:*"),
+    ],
+)
+def test_a_read_in_full_expander_builds_when_opened_twice(page: str, key: str, expected: str) -> None:
+    at = open_page(page)
+
+    def written_out() -> str:
+        return " ".join(m.value for m in at.get_by_key(key).markdown) if at.get_by_key(key) else ""
+
+    assert expected not in written_out()
+    for _ in range(2):
+        at.session_state[key] = True
+        at.run()
+        assert expected in written_out()
+        at.session_state[key] = False
+        at.run()
+        assert expected not in written_out()
+
+
 def test_cooperation_breakdown_twice() -> None:
     at = open_page("views/cooperation.py")
     for by, title in (("era", "Cooperation modes by era"), ("status", "Cooperation modes by mission status")):

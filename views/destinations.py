@@ -205,8 +205,10 @@ else:
         width="stretch",
         row_height=64,
     )
-    with st.expander("Read Table 7.1 in full", icon=":material/table_rows:"):
-        for row in rows.itertuples():
+    with st.expander(
+        "Read Table 7.1 in full", icon=":material/table_rows:", key="table_7_1_in_full", on_change="rerun"
+    ) as in_full:
+        for row in rows.itertuples() if in_full.open else ():
             st.markdown(
                 f"**{md(row.destination)}** *(ch. 7 {md(row.paragraph)})*  \n"
                 f"*Benefits:* {'; '.join(md(b) for b in row.benefits)}  \n"

@@ -28,6 +28,7 @@ from components.charts.base import (
     text_width_px,
     wrap,
 )
+from components.memo import shared
 from components.metrics import FAILURE_WORDS, is_cooperative, led_by
 from components.theme import MODE_COLOURS, NEUTRAL, STATUS_COLOURS, distinct_agency_colours
 from components.vocabulary import (
@@ -366,6 +367,7 @@ def mission_start_years(missions: pd.DataFrame) -> pd.Series:
     return launch.where(missions["status"] != "notional", window).fillna(launch).fillna(window)
 
 
+@shared()
 def timeline_pages(
     missions: pd.DataFrame, destinations: pd.DataFrame, max_rows: int = 40
 ) -> list[tuple[str, pd.DataFrame]]:
