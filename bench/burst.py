@@ -73,6 +73,7 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
+from bench.rerun import URL_PATHS  # noqa: E402
 from tests.browser_support import streamlit_server  # noqa: E402
 
 KEEPALIVE_S = 20
@@ -80,15 +81,6 @@ KEEPALIVE_S = 20
 SERVER_ENV = {"STREAMLIT_SERVER_FILE_WATCHER_TYPE": "none"}
 FILTER_KEY = "destination"
 FILTER_VALUE = "Moon"
-URL_PATHS = {
-    "Home": "",
-    "Four pillars": "pillars",
-    "Destinations": "destinations",
-    "Cooperation": "cooperation",
-    "Missions": "missions",
-    "Agencies": "agencies",
-    "Data & sources": "data",
-}
 FINISHED = ForwardMsg.ScriptFinishedStatus
 STATUS_NAMES = {
     FINISHED.FINISHED_SUCCESSFULLY: "finished",

@@ -50,20 +50,11 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from bench.rerun import PAGES  # noqa: E402
+from bench.rerun import PAGES, URL_PATHS  # noqa: E402
 from tests.browser_support import CHROMIUM_FLAGS, chromium_path, streamlit_server  # noqa: E402
 
 PLOTLY = '[data-testid="stPlotlyChart"] .main-svg'
 TABLE = '[data-testid="stDataFrame"] canvas'
-URL_PATHS = {
-    "Home": "",
-    "Four pillars": "pillars",
-    "Destinations": "destinations",
-    "Cooperation": "cooperation",
-    "Missions": "missions",
-    "Agencies": "agencies",
-    "Data & sources": "data",
-}
 SELECTORS = {
     "Home": PLOTLY,
     "Four pillars": PLOTLY,

@@ -24,6 +24,8 @@ from pathlib import Path
 
 from streamlit.testing.v1 import AppTest
 
+from components.schema import DESTINATION_IDS
+
 ROOT = Path(__file__).resolve().parent.parent
 APP = ROOT / "app.py"
 HELLO = Path(__file__).resolve().parent / "hello_app.py"
@@ -36,18 +38,19 @@ PAGES = {
     "Agencies": "views/agencies.py",
     "Data & sources": "views/data_sources.py",
 }
+# Each page's address, as app.py registers it (Home is the default page, at the root).
+URL_PATHS = {
+    "Home": "",
+    "Four pillars": "pillars",
+    "Destinations": "destinations",
+    "Cooperation": "cooperation",
+    "Missions": "missions",
+    "Agencies": "agencies",
+    "Data & sources": "data",
+}
 VALUES = (["moon"], ["moon", "small_bodies"])
 HELLO_VALUES = (["a"], ["a", "b"])
-DESTINATIONS = (
-    "moon",
-    "terrestrial_planets",
-    "giant_planets",
-    "small_bodies",
-    "heliopause_ism",
-    "exoplanets",
-    "near_earth_space",
-    "sun",
-)
+DESTINATIONS = DESTINATION_IDS
 
 
 def _never_shown() -> Iterator[list[str]]:
