@@ -92,6 +92,11 @@ class ChartSpec:
     needs_focus: bool = False
     needs_compare: bool = False
     kind: str = "plotly"  # "plotly" (go.Figure) or "deck" (pydeck map)
+    # Long charts export in parts: the titles of the parts for a context (``ctx.options["rows"]``
+    # at most per part); the builder draws part ``i`` with ``ctx.with_options(page=i)``.
+    pages: Callable[[ChartContext], list[str]] | None = None
+    # A chart that kaleido cannot draw (a pydeck map) exports through a Plotly twin of it.
+    twin: Callable[[ChartContext], go.Figure] | None = None
 
 
 def _focus(ctx: ChartContext) -> str:
@@ -192,11 +197,41 @@ def _map_inputs(ctx: ChartContext) -> tuple[pd.DataFrame, pd.Series]:
 TIMELINE_PAGE_ROWS = 40  # a page of the timeline reads on one projector screen, full screen too
 
 
-@_once
+def _paged(ctx: ChartContext, missions: pd.DataFrame) -> list[tuple[str, pd.DataFrame]]:
+    """``missions`` in pages of at most ``ctx.options["rows"]`` (default 40) rows, by destination
+    then era, with titles (``timeline.timeline_pages``, remembered per frame)."""
+    rows = int(ctx.options.get("rows") or TIMELINE_PAGE_ROWS)
+    return timeline.timeline_pages(missions, ctx.dataset.destinations, max_rows=rows)
+
+
 def timeline_pages(ctx: ChartContext) -> list[tuple[str, pd.DataFrame]]:
     """The filtered missions in pages of at most 40 rows, by destination then era, with titles.
     Pages, exports and slides draw page ``i`` with ``ctx.with_options(page=i)``."""
-    return timeline.timeline_pages(ctx.filtered.missions, ctx.dataset.destinations, max_rows=TIMELINE_PAGE_ROWS)
+    return _paged(ctx, ctx.filtered.missions)
+
+
+def _titles(pages: list[tuple[str, pd.DataFrame]]) -> list[str]:
+    return [title for title, _ in pages]
+
+
+def _compact_timeline(ctx: ChartContext, missions: pd.DataFrame, name: str, title: str, color_by: str) -> go.Figure:
+    """A destination's or an agency's timeline, whole or (``page`` option) one part of it."""
+    page = ctx.options.get("page")
+    if page is not None:
+        part_title, missions = _paged(ctx, missions)[int(page)]
+        title = f"{name}: {part_title}"
+    return timeline.mission_timeline(
+        missions,
+        ctx.dataset.mission_participants,
+        ctx.dataset.agencies,
+        ctx.dataset.destinations,
+        color_by=color_by,
+        today=ctx.today,
+        compact=True,
+        title=title,
+        modes=ctx.dataset.cooperation_modes,
+        zoom=page is not None,
+    )
 
 
 def _timeline_part(ctx: ChartContext) -> tuple[str, pd.DataFrame, bool]:
@@ -296,21 +331,18 @@ CHARTS: tuple[ChartSpec, ...] = (
         "destination_timeline",
         "A destination's mission timeline",
         "destinations",
-        lambda c: timeline.mission_timeline(
+        lambda c: _compact_timeline(
+            c,
             _focus_missions(c),
-            c.dataset.mission_participants,
-            c.dataset.agencies,
-            c.dataset.destinations,
-            color_by=c.state.timeline_colour,
-            today=c.today,
-            compact=True,
-            title=f"{_focus_name(c)}: missions from first flight to 2061",
-            modes=c.dataset.cooperation_modes,
+            _focus_name(c),
+            f"{_focus_name(c)}: missions from first flight to 2061",
+            c.state.timeline_colour,
         ),
         lambda c: timeline.timeline_summary(_focus_missions(c), c.dataset.agencies),
         reads=(*SIDEBAR_FILTERS, "focus", "timeline_colour"),
         tables=("missions", "mission_participants", "agencies", "destinations"),
         needs_focus=True,
+        pages=lambda c: _titles(_paged(c, _focus_missions(c))),
     ),
     ChartSpec(
         "destination_heritage",
@@ -390,6 +422,7 @@ CHARTS: tuple[ChartSpec, ...] = (
         lambda c: timeline.timeline_summary(_timeline_part(c)[1], c.dataset.agencies),
         reads=(*SIDEBAR_FILTERS, "colour", "search"),
         tables=("missions", "mission_participants", "agencies", "destinations", "milestones"),
+        pages=lambda c: _titles(timeline_pages(c)),
     ),
     ChartSpec(
         "missions_outcomes_by_decade",
@@ -464,20 +497,13 @@ CHARTS: tuple[ChartSpec, ...] = (
         "agency_timeline",
         "An agency's missions",
         "agencies",
-        lambda c: timeline.mission_timeline(
-            _profile_missions(c),
-            c.dataset.mission_participants,
-            c.dataset.agencies,
-            c.dataset.destinations,
-            color_by="mode",
-            today=c.today,
-            compact=True,
-            title=f"{_profile_name(c)}: missions led or joined",
-            modes=c.dataset.cooperation_modes,
+        lambda c: _compact_timeline(
+            c, _profile_missions(c), _profile_name(c), f"{_profile_name(c)}: missions led or joined", "mode"
         ),
         lambda c: timeline.timeline_summary(_profile_missions(c), c.dataset.agencies),
         reads=(*SIDEBAR_FILTERS, "profile"),
         tables=("missions", "mission_participants", "agencies", "destinations"),
+        pages=lambda c: _titles(_paged(c, _profile_missions(c))),
     ),
     ChartSpec(
         "autonomy_matrix",
@@ -511,6 +537,13 @@ CHARTS: tuple[ChartSpec, ...] = (
         reads=SIDEBAR_FILTERS,
         tables=("missions", "mission_participants", "agencies", "infrastructures"),
         kind="deck",
+        twin=lambda c: maps.cooperation_map_figure(
+            c.dataset.agencies,
+            _map_inputs(c)[0],
+            c.dataset.infrastructures,
+            c.options.get("basemap") or load_basemap(),
+            _map_inputs(c)[1],
+        ),
     ),
 )
 
@@ -526,6 +559,15 @@ def build(chart_id: str, ctx: ChartContext) -> tuple[go.Figure | pdk.Deck, str]:
     spec = CHARTS_BY_ID[chart_id]
     use_house_template()
     return spec.build(ctx), spec.summary(ctx)
+
+
+def build_figure(chart_id: str, ctx: ChartContext) -> tuple[go.Figure, str]:
+    """A Plotly figure for every chart, the map's twin for the map: what image export draws."""
+    spec = CHARTS_BY_ID[chart_id]
+    if spec.twin is None:
+        return build(chart_id, ctx)  # type: ignore[return-value]
+    use_house_template()
+    return spec.twin(ctx), spec.summary(ctx)
 
 
 def read_fields(spec: ChartSpec) -> tuple[str, ...]:

@@ -18,9 +18,10 @@ from html import escape
 
 import numpy as np
 import pandas as pd
+import plotly.graph_objects as go
 import pydeck as pdk
 
-from components.charts.base import TEXT_COLOUR, place_labels, plural
+from components.charts.base import MUTED_COLOUR, SOURCE_DATA, TEXT_COLOUR, finish, place_labels, plural, wrap
 from components.theme import agency_colour
 from components.vocabulary import agency_labels
 
@@ -34,6 +35,7 @@ LABEL_SIZE_PX = 14
 INITIAL_VIEW = {"latitude": 25.0, "longitude": 20.0, "zoom": 0.9}
 MAP_WIDTH_PX = 800  # the narrowest map a page draws (820 px, less padding): labels are spaced for it
 MAP_HEIGHT_PX = 560
+MAP_SOUTH = -56  # the export twin's southern edge: Cape Horn is in, Antarctica is not
 LABEL_ANCHORS = {  # Plotly's position names, as place_labels returns them, in deck.gl's terms
     "middle right": ("start", "center", 1, 0),
     "middle left": ("end", "center", -1, 0),
@@ -99,22 +101,32 @@ def _agency_labels(points: pd.DataFrame, labelled: int) -> pd.DataFrame:
                 "anchor": anchor,
                 "baseline": baseline,
                 "offset": [dx * gap, dy * gap],
+                "position": position,
             }
         )
-    return pd.DataFrame(rows, columns=["hq_lon", "hq_lat", "name", "anchor", "baseline", "offset"])
+    return pd.DataFrame(rows, columns=["hq_lon", "hq_lat", "name", "anchor", "baseline", "offset", "position"])
 
 
-def cooperation_map(
+@dataclass(frozen=True)
+class MapMarks:
+    """What the map draws, computed once for the pydeck map and for its Plotly export twin."""
+
+    points: pd.DataFrame  # agencies: hq_lon, hq_lat, radius (px), colour, label, title, detail
+    arcs: pd.DataFrame  # partnerships: both ends, width (px), colours, title, detail
+    stations: pd.DataFrame  # deep-space ground stations: lon, lat, title, detail
+    names: pd.DataFrame  # the agencies named on the map, where their label fits
+
+
+def map_marks(
     agencies: pd.DataFrame,
     edges: pd.DataFrame,
     infrastructures: pd.DataFrame,
-    basemap: dict,
     missions_per_agency: pd.Series,
     *,
     show_stations: bool = True,
     min_shared: int = 1,
     labelled: int = 12,
-) -> pdk.Deck:
+) -> MapMarks:
     """Agencies at their headquarters, arcs between partners weighted by shared missions,
     and the deep-space ground stations of Pillar 4; the ``labelled`` busiest agencies are named."""
     located = agencies.set_index("agency_id")
@@ -147,6 +159,40 @@ def cooperation_map(
     )
     arcs["detail"] = arcs["shared"].astype(str) + " shared missions"
 
+    stations = infrastructures.iloc[0:0].assign(title="", detail="")
+    if show_stations:
+        stations = infrastructures[(infrastructures["kind"] == "ground station") & infrastructures["lat"].notna()]
+        stations = stations.assign(
+            title=stations["name"].map(lambda v: escape(str(v))),
+            detail=stations["network"].fillna("").map(lambda v: escape(str(v)))
+            + " · largest dish "
+            + stations["largest_antenna_m"].map(lambda v: f"{v:.0f} m" if pd.notna(v) else "?"),
+        )
+    return MapMarks(points, arcs, stations, _agency_labels(points, labelled))
+
+
+def cooperation_map(
+    agencies: pd.DataFrame,
+    edges: pd.DataFrame,
+    infrastructures: pd.DataFrame,
+    basemap: dict,
+    missions_per_agency: pd.Series,
+    *,
+    show_stations: bool = True,
+    min_shared: int = 1,
+    labelled: int = 12,
+) -> pdk.Deck:
+    """The map in pydeck: pixel-sized marks on the offline basemap, with tooltips."""
+    marks = map_marks(
+        agencies,
+        edges,
+        infrastructures,
+        missions_per_agency,
+        show_stations=show_stations,
+        min_shared=min_shared,
+        labelled=labelled,
+    )
+    points, arcs, stations, names = marks.points, marks.arcs, marks.stations, marks.names
     layers = [
         pdk.Layer(
             "GeoJsonLayer",
@@ -188,14 +234,7 @@ def cooperation_map(
             pickable=True,
         ),
     ]
-    if show_stations:
-        stations = infrastructures[(infrastructures["kind"] == "ground station") & infrastructures["lat"].notna()]
-        stations = stations.assign(
-            title=stations["name"].map(lambda v: escape(str(v))),
-            detail=stations["network"].fillna("").map(lambda v: escape(str(v)))
-            + " · largest dish "
-            + stations["largest_antenna_m"].map(lambda v: f"{v:.0f} m" if pd.notna(v) else "?"),
-        )
+    if not stations.empty:
         layers.append(
             pdk.Layer(
                 "ScatterplotLayer",
@@ -211,7 +250,6 @@ def cooperation_map(
                 pickable=True,
             )
         )
-    names = _agency_labels(points, labelled)
     layers.append(
         pdk.Layer(
             "TextLayer",
@@ -248,6 +286,157 @@ def cooperation_map(
         },
         parameters={"clearColor": [0.99, 0.99, 1.0, 1]},
     )
+
+
+def _outlines(basemap: dict) -> list[tuple[list[float], list[float]]]:
+    """The outer ring of every country polygon on the map, as (longitudes, latitudes), clockwise
+    as d3-geo (under Plotly's geo) wants: one path each, since a filled path with gaps fills
+    the whole map. Holes are lakes and enclaves, too small to show; Antarctica lies south of it."""
+    outlines = []
+    for feature in basemap.get("features", []):
+        geometry = feature.get("geometry") or {}
+        kind, coordinates = geometry.get("type"), geometry.get("coordinates") or []
+        for polygon in [coordinates] if kind == "Polygon" else coordinates if kind == "MultiPolygon" else []:
+            ring = polygon[0] if polygon else []
+            if len(ring) >= 4 and max(p[1] for p in ring) > MAP_SOUTH:
+                lons, lats = [float(p[0]) for p in ring], [float(p[1]) for p in ring]
+                twice_area = sum(
+                    x0 * y1 - x1 * y0 for x0, y0, x1, y1 in zip(lons, lats, lons[1:], lats[1:], strict=False)
+                )
+                if twice_area > 0:  # anticlockwise (GeoJSON's order): d3 would fill the rest of the sphere
+                    lons, lats = lons[::-1], lats[::-1]
+                outlines.append((lons, lats))
+    return outlines
+
+
+def _css(rgba: list[int]) -> str:
+    return f"rgba({rgba[0]},{rgba[1]},{rgba[2]},{rgba[3] / 255 if len(rgba) > 3 else 1:.2f})"
+
+
+def cooperation_map_figure(
+    agencies: pd.DataFrame,
+    edges: pd.DataFrame,
+    infrastructures: pd.DataFrame,
+    basemap: dict,
+    missions_per_agency: pd.Series,
+    *,
+    title: str = "Who works with whom, and where the deep-space antennas are",
+) -> go.Figure:
+    """The map's export twin: the same marks as ``cooperation_map`` on the same offline
+    basemap, drawn as a Plotly geo figure (kaleido cannot draw a pydeck map). No base layer
+    of Plotly's own is drawn, so nothing is fetched: the countries are the basemap's outlines."""
+    marks = map_marks(agencies, edges, infrastructures, missions_per_agency)
+    fig = go.Figure()
+    for lons, lats in _outlines(basemap):
+        fig.add_trace(
+            go.Scattergeo(
+                lon=lons,
+                lat=lats,
+                mode="lines",
+                fill="toself",
+                fillcolor=_css(BASEMAP_FILL),
+                line={"color": _css(BASEMAP_LINE), "width": 0.5},
+                hoverinfo="skip",
+                showlegend=False,
+            )
+        )
+    for arc in marks.arcs.sort_values("width").itertuples():
+        fig.add_trace(
+            go.Scattergeo(
+                lon=[arc.hq_lon_s, arc.hq_lon_t],
+                lat=[arc.hq_lat_s, arc.hq_lat_t],
+                mode="lines",
+                line={"color": _css(arc.colour), "width": float(arc.width)},
+                hovertext=f"{arc.title}<br>{arc.detail}",
+                hoverinfo="text",
+                showlegend=False,
+            )
+        )
+    points = marks.points.sort_values("missions", ascending=False)
+    fig.add_trace(
+        go.Scattergeo(
+            lon=points["hq_lon"],
+            lat=points["hq_lat"],
+            mode="markers",
+            marker={
+                "size": 2 * points["radius"],
+                "color": [_css(c) for c in points["colour"]],
+                "line": {"color": "#FFFFFF", "width": 1},
+            },
+            hovertext=points["title"] + "<br>" + points["detail"],
+            hoverinfo="text",
+            name="Agency (disc: missions it took part in)",
+        )
+    )
+    if not marks.stations.empty:
+        fig.add_trace(
+            go.Scattergeo(
+                lon=marks.stations["lon"],
+                lat=marks.stations["lat"],
+                mode="markers",
+                marker={
+                    "size": 2 * STATION_RADIUS_PX,
+                    "color": "#FFFFFF",
+                    "line": {"color": STATION_COLOUR_HEX, "width": 2.5},
+                },
+                hovertext=marks.stations["title"] + "<br>" + marks.stations["detail"],
+                hoverinfo="text",
+                name="Deep-space ground station",
+            )
+        )
+    if not marks.names.empty:
+        fig.add_trace(
+            go.Scattergeo(
+                lon=marks.names["hq_lon"],
+                lat=marks.names["hq_lat"],
+                mode="text",
+                text=marks.names["name"],
+                textposition=list(marks.names["position"]),
+                textfont={"size": LABEL_SIZE_PX, "color": TEXT_COLOUR},
+                hoverinfo="skip",
+                showlegend=False,
+            )
+        )
+    fig.add_trace(  # a legend entry for the arcs (a geo line is not drawn in the legend otherwise)
+        go.Scattergeo(
+            lon=[None],
+            lat=[None],
+            mode="lines",
+            line={"color": MUTED_COLOUR, "width": 3},
+            name="Shared missions (arc width)",
+        )
+    )
+    fig.update_geos(
+        projection_type="mercator",
+        lataxis_range=[MAP_SOUTH, 75],
+        lonaxis_range=[-180, 180],
+        showland=False,
+        showocean=False,
+        showlakes=False,
+        showrivers=False,
+        showcountries=False,
+        showcoastlines=False,
+        showframe=False,
+        bgcolor="#FCFCFF",
+    )
+    fig.update_layout(dragmode=False)
+    legend = map_legend(edges, missions_per_agency)
+    fig.add_annotation(
+        text=wrap(escape(legend.caption()), 140),
+        x=0,
+        y=0,
+        xref="paper",
+        yref="paper",
+        xanchor="left",
+        yanchor="top",
+        showarrow=False,
+        align="left",
+        font={"color": MUTED_COLOUR},
+    )
+    fig = finish(
+        fig, title=title, source=f"{SOURCE_DATA}; Natural Earth outlines", height=MAP_HEIGHT_PX + 120, legend="bottom"
+    )
+    return fig.update_layout(margin={"b": 90}, legend={"y": -0.16})
 
 
 @dataclass(frozen=True)
