@@ -14,7 +14,8 @@ from pathlib import Path
 import streamlit as st
 
 from components.data import get_dataset
-from components.state import arrive, show_url_notices, view_choices
+from components.downloads import download_all
+from components.state import arrive, current_state, show_url_notices, view_choices
 from components.ui import dataset_status
 from components.widgets import filter_sidebar
 
@@ -55,6 +56,7 @@ with st.sidebar:
     if "destinations" in dataset.tables and "agencies" in dataset.tables:
         filter_sidebar(view_choices(dataset))
         st.caption(":material/link: The address bar holds this view: copy it to share the exact filters.")
+        download_all(dataset, current_state(dataset), page.url_path or "home", page.title)
     dataset_status(dataset)
 
 show_url_notices()

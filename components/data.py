@@ -26,6 +26,9 @@ from components.schema import TABLES, TABLES_BY_NAME, Col, TableSpec
 
 DATA_DIR = Path(__file__).resolve().parent.parent / "data"
 DATA_DIR_ENV = "H2061_DATA_DIR"
+# When the facts were last checked against the public record ("Checked as of" in
+# data/README.md); every exported image and slide carries it.
+DATA_CHECKED = "November 2026"
 MAX_FILE_BYTES = 5_000_000
 
 

@@ -100,17 +100,25 @@ def render_chart(chart_id: str, ctx, *, key: str | None = None, on_select="ignor
             icon=":material/broken_image:",
         )
         return None
+    from components.downloads import chart_menu, modebar_file_name
+
+    key = key or f"chart_{chart_id}"
     if spec.kind == "deck":
-        st.pydeck_chart(figure, height=select_kwargs.get("height", 560), key=key or f"chart_{chart_id}", alt=summary)
+        st.pydeck_chart(figure, height=select_kwargs.get("height", 560), key=key, alt=summary)
         st.caption(md(summary))
+        chart_menu(chart_id, ctx, key)
         return None
     event = st.plotly_chart(
         figure,
-        key=key or f"chart_{chart_id}",
+        key=key,
         on_select=on_select,
         theme=None,
-        config={"displaylogo": False, "toImageButtonOptions": {"filename": chart_id, "scale": 2}},
+        config={
+            "displaylogo": False,
+            "toImageButtonOptions": {"format": "png", "filename": modebar_file_name(chart_id, ctx), "scale": 2},
+        },
         **select_kwargs,
     )
     st.caption(md(summary))
+    chart_menu(chart_id, ctx, key)
     return None if on_select == "ignore" else event

@@ -74,6 +74,7 @@ def filter_sidebar(choices: ViewChoices) -> None:
         on_click=reset_filters,
         disabled=not filtered,
         width="stretch",
+        key="reset_filters",
     )
 
 

@@ -617,9 +617,9 @@ def _(x: Expect) -> Widget:
         selectbox_value("part"),
         timeline_part_title,
         (
-            Change(choose(parts[2]), parts[2], parts[2], {"part": [parts[2]]}),
-            Change(click("Later"), parts[3], parts[3], {"part": [parts[3]]}),
-            Change(choose(parts[0]), parts[0], parts[0], {}),
+            Change(choose(parts[2]), parts[2], f"Missions to {parts[2]}", {"part": [parts[2]]}),
+            Change(click("Later"), parts[3], f"Missions to {parts[3]}", {"part": [parts[3]]}),
+            Change(choose(parts[0]), parts[0], f"Missions to {parts[0]}", {}),
         ),
     )
 

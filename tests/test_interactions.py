@@ -81,7 +81,7 @@ def test_sidebar_year_slider_and_status_twice() -> None:
 
 def test_reset_filters_clears_every_filter() -> None:
     at = open_page("views/home.py", {"destination": "Moon", "years": ["1990", "2000"]})
-    at.button[0].click().run()  # the sidebar's only button
+    at.button(key="reset_filters").click().run()
     assert at.multiselect(key="destination").value == []
     assert at.slider(key="years").value == (1957, 2061)
     assert {m.label: m.value for m in at.metric}["Missions"] == str(len(MISSIONS))
@@ -217,9 +217,9 @@ def test_missions_timeline_part_twice() -> None:
     parts = at.selectbox(key="part").options
     assert parts[0].startswith("Moon, 1958")  # Pioneer 0 and the first Luna attempts
     at.selectbox(key="part").set_value(parts[3]).run()
-    assert [title_of(f) for f in timelines(at)] == [parts[3]]
+    assert [title_of(f) for f in timelines(at)] == [f"Missions to {parts[3]}"]
     at.button(key="part_next").click().run()  # "Later"
-    assert [title_of(f) for f in timelines(at)] == [parts[4]]
+    assert [title_of(f) for f in timelines(at)] == [f"Missions to {parts[4]}"]
     assert at.selectbox(key="part").value == parts[4]
     for figure in timelines(at):
         assert len({y for trace in figure["data"] for y in (trace.get("y") or [])}) <= 41
@@ -228,9 +228,9 @@ def test_missions_timeline_part_twice() -> None:
 def test_missions_split_toggle_twice() -> None:
     at = open_page("views/missions.py", {"destination": ["Moon", "Exoplanets and their systems"]})
     at.toggle(key="split").set_value(True).run()
-    assert [e.label.split(" — ")[0] for e in at.expander] == ["Moon", "Exoplanets and their systems"]
+    assert [e.label.split(" — ")[0] for e in at.main.expander] == ["Moon", "Exoplanets and their systems"]
     at.toggle(key="split").set_value(False).run()
-    assert len(at.expander) == 0
+    assert len(at.main.expander) == 0
 
 
 def test_agencies_tab_twice() -> None:

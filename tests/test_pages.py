@@ -263,7 +263,7 @@ def test_missions_page_search_with_no_match() -> None:
 def test_missions_page_per_destination_charts() -> None:
     at = run_app("views/missions.py", {"destination": "moon,exoplanets"})
     at.toggle(key="split").set_value(True).run()
-    labels = [e.label for e in at.expander]
+    labels = [e.label for e in at.main.expander]
     assert len(labels) == 2 and labels[0].startswith("Moon — ")
 
 

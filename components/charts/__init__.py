@@ -214,12 +214,13 @@ def _titles(pages: list[tuple[str, pd.DataFrame]]) -> list[str]:
     return [title for title, _ in pages]
 
 
-def _compact_timeline(ctx: ChartContext, missions: pd.DataFrame, name: str, title: str, color_by: str) -> go.Figure:
-    """A destination's or an agency's timeline, whole or (``page`` option) one part of it."""
+def _compact_timeline(ctx: ChartContext, missions: pd.DataFrame, owner: str, title: str, color_by: str) -> go.Figure:
+    """A destination's or an agency's timeline, whole or (``page`` option) one part of it
+    ("Missions to Moon, 1958–1965"; "ESA: missions to Mars, 2003–2023")."""
     page = ctx.options.get("page")
     if page is not None:
         part_title, missions = _paged(ctx, missions)[int(page)]
-        title = f"{name}: {part_title}"
+        title = f"{owner}: missions to {part_title}" if owner else f"Missions to {part_title}"
     return timeline.mission_timeline(
         missions,
         ctx.dataset.mission_participants,
@@ -240,7 +241,7 @@ def _timeline_part(ctx: ChartContext) -> tuple[str, pd.DataFrame, bool]:
     if page is None:
         return "Missions from Sputnik to the Horizon 2061 windows", ctx.filtered.missions, True
     title, missions = timeline_pages(ctx)[int(page)]
-    return title, missions, bool(ctx.options.get("milestones", page == 0))
+    return f"Missions to {title}", missions, bool(ctx.options.get("milestones", page == 0))
 
 
 def _timeline(ctx: ChartContext) -> go.Figure:
@@ -334,7 +335,7 @@ CHARTS: tuple[ChartSpec, ...] = (
         lambda c: _compact_timeline(
             c,
             _focus_missions(c),
-            _focus_name(c),
+            "",  # the part's title names the destination
             f"{_focus_name(c)}: missions from first flight to 2061",
             c.state.timeline_colour,
         ),

@@ -1,0 +1,205 @@
+"""Exports in the app: the menu beside each chart and "Download all charts" in the sidebar.
+
+Both draw with one ``Renderer`` shared by every session (``st.cache_resource``): its browser
+starts on the first export and stays warm. A chart's menu costs nothing until a format is
+clicked: the download buttons hand Streamlit a function that draws the file on click. The
+ZIP and the deck are built on a button press with a progress bar, then offered for saving.
+Without Chrome or Chromium the menus say what to install; everything else keeps working.
+"""
+
+from __future__ import annotations
+
+import io
+import logging
+import zipfile
+from dataclasses import dataclass
+
+import streamlit as st
+
+from components.charts import CHARTS_BY_ID, ChartContext, charts_for
+from components.data import Dataset
+from components.export import FORMATS, LAYOUTS, MIME_TYPES, ExportUnavailable, Renderer, chart_items, view_items
+from components.export.bundle import bundle_name, deck_bytes, zip_bytes
+from components.export.figures import file_stem, parts_of
+from components.export.render import INSTALL_HINT
+from components.filters import FilterState, describe
+from components.state import view_choices
+
+LOGGER = logging.getLogger("horizon2061")
+BUNDLE_KEY = "h2061_bundle"
+FORMAT_LABELS = {"png": "PNG (2×)", "svg": "SVG", "pdf": "PDF"}
+FORMAT_ICONS = {"png": ":material/image:", "svg": ":material/polyline:", "pdf": ":material/picture_as_pdf:"}
+
+
+@st.cache_resource(show_spinner=False)
+def image_renderer() -> Renderer:
+    """The one browser for image export, shared by every session; started on first use."""
+    return Renderer()
+
+
+def export_file_name(chart_id: str, ctx: ChartContext, fmt: str) -> str:
+    """What a chart's menu saves: ``<stem>.<fmt>``, or a ZIP of the parts of a long chart."""
+    spec = CHARTS_BY_ID[chart_id]
+    parts = parts_of(spec, ctx)
+    if len(parts) > 1:
+        return f"{file_stem(spec, ctx.state)}_{len(parts)}-parts_{fmt}.zip"
+    return f"{file_stem(spec, ctx.state, parts[0])}.{fmt}"
+
+
+def modebar_file_name(chart_id: str, ctx: ChartContext) -> str:
+    """The camera button's file name (without extension): the same as the menu's PNG."""
+    return export_file_name(chart_id, ctx, "png").removesuffix(".png").removesuffix(".zip")
+
+
+def export_bytes(chart_id: str, ctx: ChartContext, fmt: str, layout: str, renderer: Renderer) -> bytes:
+    """One chart as ``fmt``; a long chart's parts in a ZIP, one file per part."""
+    items = chart_items(chart_id, ctx, layout)
+    if len(items) == 1:
+        return renderer.render(items[0].figure, fmt, items[0].size_for(fmt))
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        for item in items:
+            archive.writestr(item.file_name(fmt), renderer.render(item.figure, fmt, item.size_for(fmt)))
+    return buffer.getvalue()
+
+
+@dataclass
+class _Failures:
+    """The last failed export per chart menu, shown in that menu on the next run."""
+
+    by_key: dict[str, str]
+
+
+@st.cache_resource(show_spinner=False)
+def _failures() -> _Failures:
+    return _Failures({})
+
+
+def chart_menu(chart_id: str, ctx: ChartContext, key: str) -> None:
+    """A small "Export" menu: the size (as on screen or for slides) and PNG, SVG, PDF."""
+    renderer = image_renderer()
+    with st.popover("Export", icon=":material/download:", help="Save this chart as PNG, SVG or PDF"):
+        if not renderer.available:
+            st.info(INSTALL_HINT, icon=":material/info:")
+            return
+        failure = _failures().by_key.pop(key, None)
+        if failure:
+            st.error(f"The last export of this chart failed: {failure}", icon=":material/error:")
+        layout = st.segmented_control(
+            "Size",
+            options=list(LAYOUTS),
+            format_func=LAYOUTS.get,
+            default="screen",
+            key=f"{key}_export_layout",
+            help="As on screen: 1200 px wide, the chart's own height. For slides: 16:9, 1280×720.",
+        )
+        layout = layout or "screen"
+        columns = st.columns(len(FORMATS))
+        for column, fmt in zip(columns, FORMATS, strict=True):
+            with column:
+                st.download_button(
+                    FORMAT_LABELS[fmt],
+                    data=_deferred(chart_id, ctx, fmt, layout, renderer, key),
+                    file_name=export_file_name(chart_id, ctx, fmt),
+                    mime="application/zip" if len(parts_of(CHARTS_BY_ID[chart_id], ctx)) > 1 else MIME_TYPES[fmt],
+                    icon=FORMAT_ICONS[fmt],
+                    key=f"{key}_export_{fmt}",
+                    on_click="ignore",
+                    width="stretch",
+                )
+        st.caption(f"Filters on the image: {describe(ctx.state, view_choices(ctx.dataset).vocabulary)}.")
+
+
+def _deferred(chart_id: str, ctx: ChartContext, fmt: str, layout: str, renderer: Renderer, key: str):
+    """The file, drawn when the button is clicked (on a thread of its own, not in the script)."""
+
+    def draw() -> bytes:
+        try:
+            return export_bytes(chart_id, ctx, fmt, layout, renderer)
+        except ExportUnavailable as exc:
+            _failures().by_key[key] = str(exc)
+            LOGGER.warning("export of %s as %s failed: %s", chart_id, fmt, exc)
+            raise
+        except Exception as exc:  # a chart that cannot be drawn must not take the server down
+            _failures().by_key[key] = f"{type(exc).__name__} while drawing the image"
+            LOGGER.exception("export of %s as %s failed", chart_id, fmt)
+            raise
+
+    return draw
+
+
+# ---------------------------------------------------------------- the whole view
+
+SCOPES = {"page": "Charts on this page", "app": "Every chart in the app"}
+KINDS = {"pptx": "Slide deck (PPTX)", "zip": "Images (ZIP of PNG and SVG)"}
+
+
+def _scope_charts(scope: str, page: str | None) -> list[str] | None:
+    if scope == "app":
+        return None
+    return [spec.chart_id for spec in charts_for(page or "")]
+
+
+def download_all(dataset: Dataset, state: FilterState, page: str | None, page_title: str) -> None:
+    """Sidebar: build every chart of this page (or of the app) as a ZIP or a slide deck."""
+    with st.expander("Download all charts", icon=":material/folder_zip:"):
+        renderer = image_renderer()
+        if not renderer.available:
+            st.info(INSTALL_HINT, icon=":material/info:")
+            return
+        here = _scope_charts("page", page)
+        options = list(SCOPES) if here else ["app"]
+        scope = st.radio(
+            "Which charts",
+            options,
+            format_func=lambda s: SCOPES[s] if s == "app" else f"{SCOPES[s]} ({page_title})",
+            key="export_scope",
+        )
+        kind = st.radio("As", list(KINDS), format_func=KINDS.get, key="export_kind")
+        scope = scope or options[0]
+        label = "All charts" if scope == "app" else f"{page_title} page"
+        signature = (scope, page, kind, repr(state), dataset.version)
+        st.caption(f"For {describe(state, view_choices(dataset).vocabulary)}.")
+        if st.button("Build", icon=":material/build:", key="export_build", width="stretch"):
+            st.session_state.pop(BUNDLE_KEY, None)
+            bar = st.progress(0.0, text="Preparing the charts…")
+            try:
+                items, skipped = view_items(dataset, state, _scope_charts(scope, page), deck=kind == "pptx")
+
+                def progress(done: int, total: int, name: str) -> None:
+                    bar.progress(min(done / max(total, 1), 1.0), text=f"{done} of {total}: {name}")
+
+                build = deck_bytes if kind == "pptx" else zip_bytes
+                data = build(
+                    items, renderer, dataset=dataset, state=state, scope=label, skipped=skipped, progress=progress
+                )
+            except ExportUnavailable as exc:
+                bar.empty()
+                st.error(str(exc), icon=":material/error:")
+                return
+            except Exception as exc:
+                LOGGER.exception("building the %s failed", kind)
+                bar.empty()
+                st.error(
+                    f"The {KINDS[kind].lower()} could not be built ({type(exc).__name__}).", icon=":material/error:"
+                )
+                return
+            bar.empty()
+            name = f"{bundle_name(dataset, state, label)}.{kind}"
+            st.session_state[BUNDLE_KEY] = (signature, name, data, len(items), [s.title for s in skipped])
+        held = st.session_state.get(BUNDLE_KEY)
+        if held and held[0] == signature:
+            _, name, data, count, skipped_titles = held
+            st.download_button(
+                f"Save {name} ({len(data) / 1e6:.1f} MB)",
+                data=data,
+                file_name=name,
+                mime="application/vnd.openxmlformats-officedocument.presentationml.presentation"
+                if kind == "pptx"
+                else "application/zip",
+                icon=":material/download:",
+                key="export_save",
+                on_click="ignore",
+                width="stretch",
+            )
+            st.caption(f"{count} images." + (f" Left out: {', '.join(skipped_titles)}." if skipped_titles else ""))
