@@ -20,7 +20,7 @@ from components.charts import CHARTS_BY_ID, ChartContext, charts_for
 from components.data import Dataset
 from components.export import FORMATS, LAYOUTS, MIME_TYPES, ExportUnavailable, Renderer, chart_items, view_items
 from components.export.bundle import bundle_name, deck_bytes, zip_bytes
-from components.export.figures import file_stem, parts_of
+from components.export.figures import file_stem, part_in_name, parts_of
 from components.export.render import INSTALL_HINT
 from components.filters import FilterState, describe
 from components.state import view_choices
@@ -43,7 +43,7 @@ def export_file_name(chart_id: str, ctx: ChartContext, fmt: str) -> str:
     parts = parts_of(spec, ctx)
     if len(parts) > 1:
         return f"{file_stem(spec, ctx.state)}_{len(parts)}-parts_{fmt}.zip"
-    return f"{file_stem(spec, ctx.state, parts[0])}.{fmt}"
+    return f"{file_stem(spec, ctx.state, part_in_name(spec, ctx, parts[0]))}.{fmt}"
 
 
 def modebar_file_name(chart_id: str, ctx: ChartContext) -> str:

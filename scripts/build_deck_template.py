@@ -14,7 +14,7 @@ from pathlib import Path
 from lxml import etree
 from pptx import Presentation
 from pptx.enum.shapes import PP_PLACEHOLDER
-from pptx.util import Inches
+from pptx.util import Emu, Inches
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
@@ -43,7 +43,7 @@ def _style(level, size_pt: int, bold: bool) -> None:
 
 def build() -> Path:
     deck = Presentation()
-    deck.slide_width, deck.slide_height = Inches(13.333), Inches(7.5)
+    deck.slide_width, deck.slide_height = Emu(12_192_000), Emu(6_858_000)  # 13.333 in × 7.5 in, exactly 16:9
     master = deck.slide_master
     styles = master.element.find("{http://schemas.openxmlformats.org/presentationml/2006/main}txStyles")
     title_style = styles.find("{http://schemas.openxmlformats.org/presentationml/2006/main}titleStyle")

@@ -150,14 +150,17 @@ def decorate(figure: go.Figure, line: str, *, bare: bool = False) -> go.Figure:
 
 
 def parts_of(spec: ChartSpec, ctx: ChartContext) -> list[int | None]:
-    """Which parts of a chart to draw: the one the context names, each part of a long chart, or the whole."""
+    """Which parts of a chart to draw: the one the context names, each part of a long chart, or
+    the whole (None) when it fits in one."""
+    count = len(spec.pages(ctx)) if spec.pages is not None else 0
     if ctx.options.get("page") is not None:
         return [int(ctx.options["page"])]  # type: ignore[arg-type]
-    if spec.pages is not None:
-        titles = spec.pages(ctx)
-        if len(titles) > 1:
-            return list(range(len(titles)))
-    return [None]
+    return list(range(count)) if count > 1 else [None]
+
+
+def part_in_name(spec: ChartSpec, ctx: ChartContext, part: int | None) -> int | None:
+    """A part is named in the file name only when the chart has several."""
+    return part if part is not None and spec.pages is not None and len(spec.pages(ctx)) > 1 else None
 
 
 def chart_items(chart_id: str, ctx: ChartContext, layout: str = "screen", *, deck: bool = False) -> list[ExportItem]:
@@ -184,7 +187,7 @@ def chart_items(chart_id: str, ctx: ChartContext, layout: str = "screen", *, dec
                 summary=summary,
                 source=source_of(figure),
                 filters=filters,
-                stem=file_stem(spec, ctx.state, part),
+                stem=file_stem(spec, ctx.state, part_in_name(spec, ctx, part)),
                 figure=decorate(figure, footer_line(filters), bare=deck),
                 size=size,
                 part=part,
@@ -194,13 +197,14 @@ def chart_items(chart_id: str, ctx: ChartContext, layout: str = "screen", *, dec
 
 
 def _size(figure: go.Figure, layout: str, deck: bool) -> ImageSize:
+    """Screen: 1200 px wide at the figure's own height. Slides: 16:9, except that a chart taller
+    than a slide (the autonomy matrix, a long heatmap) keeps its height rather than be squeezed
+    illegible; the deck scales such a picture down to fit, whole."""
     natural = int(figure.layout.height or SCREEN_HEIGHT_PX)
-    if deck:
-        return DECK_PICTURE
-    if layout == "slides":
-        # A chart taller than a slide keeps its height rather than be squeezed illegible.
-        return replace(SLIDE, height=max(SLIDE.height, natural)) if natural > SLIDE.height * 1.25 else SLIDE
-    return ImageSize(SCREEN_WIDTH_PX, natural, PNG_SCALE)
+    if layout == "screen" and not deck:
+        return ImageSize(SCREEN_WIDTH_PX, natural, PNG_SCALE)
+    fitted = DECK_PICTURE if deck else SLIDE
+    return replace(fitted, height=natural) if natural > SLIDE.height else fitted
 
 
 @dataclass(frozen=True)

@@ -121,7 +121,7 @@ class Renderer:
                 future.cancel()
                 self.close()
                 raise ExportUnavailable(
-                    f"Drawing the image took longer than {self.timeout:.0f} s and was stopped. Try again; "
+                    f"Drawing the image took longer than {self.timeout:g} s and was stopped. Try again; "
                     "a very long chart may need a filter."
                 ) from exc
             except Exception as exc:  # the browser may have died: start a new one, once
@@ -150,8 +150,11 @@ class Renderer:
 
 
 def _reason(exc: BaseException) -> str:
-    text = " ".join(str(exc).split()) or type(exc).__name__
-    return text[:200]
+    """The first thing an error says (choreographer appends advice to download a browser,
+    which cannot work offline)."""
+    first = exc.args[0] if exc.args and isinstance(exc.args[0], str) else str(exc)
+    text = " ".join(first.split()) or type(exc).__name__
+    return text[:200].rstrip(".")
 
 
 def _browser_gone(exc: BaseException) -> bool:
