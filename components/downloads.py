@@ -20,10 +20,11 @@ from components.charts import CHARTS_BY_ID, ChartContext, charts_for
 from components.data import Dataset
 from components.export import FORMATS, LAYOUTS, MIME_TYPES, ExportUnavailable, Renderer, chart_items, view_items
 from components.export.bundle import bundle_name, deck_bytes, zip_bytes
-from components.export.figures import file_stem, part_in_name, parts_of
+from components.export.figures import file_stem, filters_in_words, footer_line, part_in_name, parts_of
 from components.export.render import INSTALL_HINT
 from components.filters import FilterState, describe
 from components.state import view_choices
+from components.ui import md
 
 LOGGER = logging.getLogger("horizon2061")
 BUNDLE_KEY = "h2061_bundle"
@@ -107,7 +108,8 @@ def chart_menu(chart_id: str, ctx: ChartContext, key: str) -> None:
                     on_click="ignore",
                     width="stretch",
                 )
-        st.caption(f"Filters on the image: {describe(ctx.state, view_choices(ctx.dataset).vocabulary)}.")
+        words = filters_in_words(CHARTS_BY_ID[chart_id], ctx.dataset, ctx.state)
+        st.caption(f"On the image, under the source: {md(footer_line(words))}.")
 
 
 def _deferred(chart_id: str, ctx: ChartContext, fmt: str, layout: str, renderer: Renderer, key: str):
@@ -159,7 +161,7 @@ def download_all(dataset: Dataset, state: FilterState, page: str | None, page_ti
         scope = scope or options[0]
         label = "All charts" if scope == "app" else f"{page_title} page"
         signature = (scope, page, kind, repr(state), dataset.version)
-        st.caption(f"For {describe(state, view_choices(dataset).vocabulary)}.")
+        st.caption(f"For {md(describe(state, view_choices(dataset).vocabulary))}.")
         if st.button("Build", icon=":material/build:", key="export_build", width="stretch"):
             st.session_state.pop(BUNDLE_KEY, None)
             bar = st.progress(0.0, text="Preparing the charts…")

@@ -29,6 +29,10 @@ def server():
         yield base
 
 
+def png_width(data: bytes) -> int:
+    return int.from_bytes(data[16:20], "big")
+
+
 def _download(page, click, timeout=90_000):
     with page.expect_download(timeout=timeout) as info:
         click()
@@ -48,11 +52,21 @@ def test_chart_menu_saves_png_then_svg_and_the_page_deck(server, browser) -> Non
     menus.first.get_by_role("button", name="Export").click()
     popover = page.locator("[data-testid=stPopoverBody]")
     popover.get_by_role("button", name=re.compile("PNG")).wait_for()
-    name, data = _download(page, lambda: popover.get_by_role("button", name=re.compile("PNG")).click())
+    png = popover.get_by_role("button", name=re.compile("PNG"))
+    name, data = _download(page, png.click)
     assert name == "missions_timeline_giant-planets_esa_1990-2030.png"
     assert data[:8] == b"\x89PNG\r\n\x1a\n"
-    width = int.from_bytes(data[16:20], "big")
-    assert width == 2400  # 1200 px at 2×
+    assert png_width(data) == 2400  # as on screen: 1200 px at 2×
+    for size, width in (("For slides (16:9)", 2560), ("As on screen", 2400)):  # the size, changed twice
+        choice = popover.get_by_role("radio", name=size)
+        choice.click()
+        playwright_api.expect(choice).to_have_attribute("aria-checked", "true")
+        page.wait_for_timeout(1000)  # the rerun that hands the buttons their new files
+        settle(page)
+        popover = page.locator("[data-testid=stPopoverBody]")
+        png = popover.get_by_role("button", name=re.compile("PNG"))
+        name, data = _download(page, png.click)
+        assert png_width(data) == width, size
 
     name, data = _download(page, lambda: popover.get_by_role("button", name=re.compile("SVG")).click())
     assert name == "missions_timeline_giant-planets_esa_1990-2030.svg"
@@ -70,7 +84,7 @@ def test_chart_menu_saves_png_then_svg_and_the_page_deck(server, browser) -> Non
     sidebar.get_by_role("button", name="Build").click()
     save = sidebar.get_by_role("button", name=re.compile(r"Save horizon2061_.*\.pptx"))
     save.wait_for(timeout=120_000)
-    name, data = _download(page, lambda: save.click())
+    name, data = _download(page, save.click)
     assert name == "horizon2061_missions-page_giant-planet-systems-esa-1990-2030.pptx"
     deck = pptx.Presentation(io.BytesIO(data))
     titles = [slide.shapes.title.text for slide in deck.slides]
