@@ -38,18 +38,27 @@ def image_renderer() -> Renderer:
     return Renderer()
 
 
-def export_file_name(chart_id: str, ctx: ChartContext, fmt: str) -> str:
+@dataclass(frozen=True)
+class ExportNames:
     """What a chart's menu saves: ``<stem>.<fmt>``, or a ZIP of the parts of a long chart."""
+
+    stem: str
+    parts: int
+
+    def file_name(self, fmt: str) -> str:
+        return f"{self.stem}_{self.parts}-parts_{fmt}.zip" if self.parts > 1 else f"{self.stem}.{fmt}"
+
+    def mime(self, fmt: str) -> str:
+        return "application/zip" if self.parts > 1 else MIME_TYPES[fmt]
+
+
+def export_names(chart_id: str, ctx: ChartContext) -> ExportNames:
+    """The file names of a chart's exports; the camera button saves ``stem`` too."""
     spec = CHARTS_BY_ID[chart_id]
     parts = parts_of(spec, ctx)
     if len(parts) > 1:
-        return f"{file_stem(spec, ctx.state)}_{len(parts)}-parts_{fmt}.zip"
-    return f"{file_stem(spec, ctx.state, part_in_name(spec, ctx, parts[0]))}.{fmt}"
-
-
-def modebar_file_name(chart_id: str, ctx: ChartContext) -> str:
-    """The camera button's file name (without extension): the same as the menu's PNG."""
-    return export_file_name(chart_id, ctx, "png").removesuffix(".png").removesuffix(".zip")
+        return ExportNames(file_stem(spec, ctx.state), len(parts))
+    return ExportNames(file_stem(spec, ctx.state, part_in_name(spec, ctx, parts[0])), 1)
 
 
 def export_bytes(chart_id: str, ctx: ChartContext, fmt: str, layout: str, renderer: Renderer) -> bytes:
@@ -76,7 +85,7 @@ def _failures() -> _Failures:
     return _Failures({})
 
 
-def chart_menu(chart_id: str, ctx: ChartContext, key: str) -> None:
+def chart_menu(chart_id: str, ctx: ChartContext, key: str, names: ExportNames) -> None:
     """A small "Export" menu: the size (as on screen or for slides) and PNG, SVG, PDF."""
     renderer = image_renderer()
     with st.popover("Export", icon=":material/download:", help="Save this chart as PNG, SVG or PDF"):
@@ -94,22 +103,20 @@ def chart_menu(chart_id: str, ctx: ChartContext, key: str) -> None:
             key=f"{key}_export_layout",
             help="As on screen: 1200 px wide, the chart's own height. For slides: 16:9, 1280×720.",
         )
-        layout = layout or "screen"
-        columns = st.columns(len(FORMATS))
-        for column, fmt in zip(columns, FORMATS, strict=True):
-            with column:
-                st.download_button(
-                    FORMAT_LABELS[fmt],
-                    data=_deferred(chart_id, ctx, fmt, layout, renderer, key),
-                    file_name=export_file_name(chart_id, ctx, fmt),
-                    mime="application/zip" if len(parts_of(CHARTS_BY_ID[chart_id], ctx)) > 1 else MIME_TYPES[fmt],
-                    icon=FORMAT_ICONS[fmt],
-                    key=f"{key}_export_{fmt}",
-                    on_click="ignore",
-                    width="stretch",
-                )
+        for fmt in FORMATS:
+            st.download_button(
+                FORMAT_LABELS[fmt],
+                data=_deferred(chart_id, ctx, fmt, layout or "screen", image_renderer(), key),
+                file_name=names.file_name(fmt),
+                mime=names.mime(fmt),
+                icon=FORMAT_ICONS[fmt],
+                key=f"{key}_export_{fmt}",
+                on_click="ignore",
+                width="stretch",
+            )
         words = filters_in_words(CHARTS_BY_ID[chart_id], ctx.dataset, ctx.state)
-        st.caption(f"On the image, under the source: {md(footer_line(words))}.")
+        parts = f" {names.parts} parts, one file each, in a ZIP." if names.parts > 1 else ""
+        st.caption(f"On the image, under the source: {md(footer_line(words))}.{parts}")
 
 
 def _deferred(chart_id: str, ctx: ChartContext, fmt: str, layout: str, renderer: Renderer, key: str):

@@ -100,13 +100,14 @@ def render_chart(chart_id: str, ctx, *, key: str | None = None, on_select="ignor
             icon=":material/broken_image:",
         )
         return None
-    from components.downloads import chart_menu, modebar_file_name
+    from components.downloads import chart_menu, export_names
 
     key = key or f"chart_{chart_id}"
+    names = export_names(chart_id, ctx)
     if spec.kind == "deck":
         st.pydeck_chart(figure, height=select_kwargs.get("height", 560), key=key, alt=summary)
         st.caption(md(summary))
-        chart_menu(chart_id, ctx, key)
+        chart_menu(chart_id, ctx, key, names)
         return None
     event = st.plotly_chart(
         figure,
@@ -115,10 +116,10 @@ def render_chart(chart_id: str, ctx, *, key: str | None = None, on_select="ignor
         theme=None,
         config={
             "displaylogo": False,
-            "toImageButtonOptions": {"format": "png", "filename": modebar_file_name(chart_id, ctx), "scale": 2},
+            "toImageButtonOptions": {"format": "png", "filename": names.stem, "scale": 2},
         },
         **select_kwargs,
     )
     st.caption(md(summary))
-    chart_menu(chart_id, ctx, key)
+    chart_menu(chart_id, ctx, key, names)
     return None if on_select == "ignore" else event

@@ -31,7 +31,7 @@ from components.analysis import (
 from components.charts import agencies, explore, maps, outcomes, solar, timeline
 from components.charts.base import use_house_template
 from components.data import Dataset, load_basemap
-from components.filters import FilteredData, FilterState, filter_dataset
+from components.filters import FilteredData, FilterState, filter_dataset, narrow
 from components.metrics import took_part
 from components.state import resolve, view_choices
 
@@ -114,8 +114,9 @@ def _focus_name(ctx: ChartContext) -> str:
 
 @_once
 def _focus_missions(ctx: ChartContext):
-    missions = ctx.filtered.missions
-    return missions[missions["destination_id"] == _focus(ctx)]
+    """The filtered missions at the destination in focus; the same frame for the same view
+    (``narrow`` is remembered), so what is derived from it is computed once."""
+    return narrow(ctx.filtered, destinations=(_focus(ctx),)).missions
 
 
 @_once
@@ -147,9 +148,8 @@ def _profile_name(ctx: ChartContext) -> str:
 
 @_once
 def _profile_missions(ctx: ChartContext) -> pd.DataFrame:
-    f = ctx.filtered
-    mine = set(f.participants.loc[f.participants["agency_id"] == _profile(ctx), "mission_id"])
-    return f.missions[f.missions["mission_id"].isin(mine)]
+    """The filtered missions the agency in profile took part in, in any role (``narrow``)."""
+    return narrow(ctx.filtered, agencies=(_profile(ctx),)).missions
 
 
 @_once
