@@ -8,13 +8,15 @@ Measures, in one run and against baselines measured alongside:
   server, against the hello-world app served the same way (``bench/first_chart.py``);
 - a burst of 25 protocol-level sessions opening the app in the same second, with a 20 s
   websocket keepalive: dropped connections and run times (``bench/burst.py``);
-- the time to load and validate the dataset, shipped and at 10,000 missions.
+- the time to load and validate the dataset, shipped and at 10,000 missions;
+- image export: the browser's cold start, a warm PNG, SVG and PDF, the app's whole slide
+  deck and ZIP (``bench/export.py``).
 
 Every figure is a median of at least five timed runs. Results go to ``bench/results.json``
 and ``bench/results.md``.
 
     python -m bench.run [--changes 6] [--pages Home Agencies] [--skip-synthetic]
-                        [--skip-browser] [--skip-burst] [--sessions 25]
+                        [--skip-browser] [--skip-burst] [--skip-export] [--sessions 25]
 """
 
 from __future__ import annotations
@@ -45,6 +47,7 @@ def main() -> int:
     parser.add_argument("--skip-synthetic", action="store_true", help="leave out the 10,000-mission runs")
     parser.add_argument("--skip-browser", action="store_true", help="leave out the first-chart runs in Chromium")
     parser.add_argument("--skip-burst", action="store_true", help="leave out the burst of sessions")
+    parser.add_argument("--skip-export", action="store_true", help="leave out the image export times")
     parser.add_argument("--sessions", type=int, default=25, help="sessions in the burst")
     args = parser.parse_args()
     changes = max(5, args.changes)
@@ -94,6 +97,11 @@ def main() -> int:
 
         results["burst"] = burst.measure(args.sessions)
         print("burst", json.dumps({k: results["burst"][k] for k in ("dropped", "first_run_s")}), flush=True)
+    if not args.skip_export:
+        from bench import export
+
+        results["export"] = export.measure()
+        print("export", json.dumps(results["export"]), flush=True)
     (HERE / "results.json").write_text(json.dumps(results, indent=2) + "\n", encoding="utf-8")
     (HERE / "results.md").write_text(_markdown(results), encoding="utf-8")
     print("wrote bench/results.json and bench/results.md")
@@ -159,6 +167,25 @@ def _markdown(results: dict) -> str:
             f"| after a filter change | {change['median']:.2f} s | {change['p95']:.2f} s | {change['max']:.2f} s |",
             "",
             f"Dropped connections: **{burst['dropped']}** of {burst['sessions']}.",
+        ]
+    if "export" in results and "cold_s" in results["export"]:
+        export = results["export"]
+        warm = export["warm_s"]
+        lines += [
+            "",
+            "## Image export",
+            "",
+            f"kaleido on one Chromium. Cold start (the first image): **{export['cold_s']:.2f} s**. Warm, median "
+            f"over the {export['charts']} charts' first image: PNG {warm['png']:.2f} s, SVG {warm['svg']:.2f} s, "
+            f"PDF {warm['pdf']:.2f} s. Building the {export['images']} figures of every chart (long timelines "
+            f"in parts): {export['build_figures_s']:.1f} s.",
+            "",
+            "| every chart in the app | items | seconds | size |",
+            "|---|---|---|---|",
+            f"| slide deck (PPTX) | {export['deck']['slides']} slides | {export['deck']['seconds']:.1f} s "
+            f"| {export['deck']['megabytes']:.1f} MB |",
+            f"| ZIP of PNG and SVG | {export['zip']['files']} files | {export['zip']['seconds']:.1f} s "
+            f"| {export['zip']['megabytes']:.1f} MB |",
         ]
     loads = results["load_s"]
     lines += ["", "## Dataset load and validation", "", "| data | seconds |", "|---|---|"]
