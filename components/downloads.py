@@ -75,9 +75,17 @@ def export_bytes(chart_id: str, ctx: ChartContext, fmt: str, layout: str, render
 
 @dataclass
 class _Failures:
-    """The last failed export per chart menu, shown in that menu on the next run."""
+    """The last failed export per session and chart menu, shown in that menu on its next run
+    (the button's function runs on a thread of its own, outside the session's state)."""
 
-    by_key: dict[str, str]
+    by_key: dict[tuple[str, str], str]
+
+
+def _session_id() -> str:
+    from streamlit.runtime.scriptrunner import get_script_run_ctx
+
+    ctx = get_script_run_ctx()
+    return ctx.session_id if ctx is not None else ""
 
 
 @st.cache_resource(show_spinner=False)
@@ -92,7 +100,7 @@ def chart_menu(chart_id: str, ctx: ChartContext, key: str, names: ExportNames) -
         if not renderer.available:
             st.info(INSTALL_HINT, icon=":material/info:")
             return
-        failure = _failures().by_key.pop(key, None)
+        failure = _failures().by_key.pop((_session_id(), key), None)
         if failure:
             st.error(f"The last export of this chart failed: {failure}", icon=":material/error:")
         layout = st.segmented_control(
@@ -121,16 +129,17 @@ def chart_menu(chart_id: str, ctx: ChartContext, key: str, names: ExportNames) -
 
 def _deferred(chart_id: str, ctx: ChartContext, fmt: str, layout: str, renderer: Renderer, key: str):
     """The file, drawn when the button is clicked (on a thread of its own, not in the script)."""
+    session = _session_id()
 
     def draw() -> bytes:
         try:
             return export_bytes(chart_id, ctx, fmt, layout, renderer)
         except ExportUnavailable as exc:
-            _failures().by_key[key] = str(exc)
+            _failures().by_key[(session, key)] = str(exc)
             LOGGER.warning("export of %s as %s failed: %s", chart_id, fmt, exc)
             raise
         except Exception as exc:  # a chart that cannot be drawn must not take the server down
-            _failures().by_key[key] = f"{type(exc).__name__} while drawing the image"
+            _failures().by_key[(session, key)] = f"{type(exc).__name__} while drawing the image"
             LOGGER.exception("export of %s as %s failed", chart_id, fmt)
             raise
 

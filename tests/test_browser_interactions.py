@@ -379,7 +379,7 @@ def search_result(page) -> str | None:
 
 
 def expanders(page) -> tuple[int, str | None]:
-    summaries = page.locator("[data-testid=stExpander] summary")
+    summaries = page.locator("[data-testid=stMain] [data-testid=stExpander] summary")
     first = summaries.first.inner_text().splitlines()[-1].strip() if summaries.count() else None
     return (summaries.count(), first)
 

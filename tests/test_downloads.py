@@ -118,6 +118,9 @@ def test_a_failed_chart_export_is_named_in_its_menu_once(monkeypatch, dataset) -
 
     monkeypatch.setattr(Renderer, "render", broken)
     at = open_page("views/cooperation.py")
+    other = open_page("views/cooperation.py")  # another session, which must not hear of it
+    session = {"id": "mine"}
+    monkeypatch.setattr(downloads, "_session_id", lambda: session["id"])
     draw = downloads._deferred(
         "cooperation_ladder",
         ChartContext(dataset, FilterState()),
@@ -128,6 +131,10 @@ def test_a_failed_chart_export_is_named_in_its_menu_once(monkeypatch, dataset) -
     )
     with pytest.raises(ExportUnavailable):
         draw()  # what the PNG button runs when clicked
+    session["id"] = "other"
+    other.run()
+    assert not other.main.error
+    session["id"] = "mine"
     at.run()
     messages = [e.value for e in at.main.error]
     assert messages == ["The last export of this chart failed: Drawing the image took longer than 45 s and was stopped"]
