@@ -324,3 +324,11 @@ def test_parts_follow_the_view(dataset) -> None:
     ctx = ChartContext(dataset, FilterState())
     assert parts_of(spec, ctx.with_options(page=3)) == [3]  # the part on screen
     assert parts_of(spec, ChartContext(dataset, FilterState(destinations=("exoplanets",)))) == [None]
+
+
+def test_the_date_on_every_image_is_the_data_dictionarys() -> None:
+    from components.data import DATA_CHECKED
+
+    readme = (ROOT / "data" / "README.md").read_text(encoding="utf-8")
+    checked = readme.split("## Checked as of", 1)[1]
+    assert DATA_CHECKED in checked.split("\n## ", 1)[0]
