@@ -15,17 +15,20 @@ import streamlit as st
 
 from components.data import get_dataset
 from components.downloads import download_all
-from components.state import arrive, current_state, show_url_notices, view_choices
+from components.filters import TRUE_WORDS
+from components.state import arrive, current_state, present_elsewhere, show_url_notices, view_choices
 from components.ui import dataset_status
 from components.widgets import filter_sidebar
 
+presenting = st.query_params.get("present", "").strip().casefold() in TRUE_WORDS
 st.set_page_config(
     page_title="Horizon 2061 Explorer",
     page_icon=str(Path(__file__).parent / "assets" / "favicon.png"),
     layout="wide",
-    initial_sidebar_state="expanded",
+    initial_sidebar_state="collapsed" if presenting else "expanded",
 )
 
+PRESENT_PAGE = st.Page("views/present.py", title="Present", icon=":material/slideshow:", url_path="present")
 PAGES = {
     "Overview": [
         st.Page("views/home.py", title="Home", icon=":material/home:", default=True),
@@ -39,6 +42,9 @@ PAGES = {
         st.Page("views/missions.py", title="Missions", icon=":material/rocket_launch:", url_path="missions"),
         st.Page("views/agencies.py", title="Agencies", icon=":material/public:", url_path="agencies"),
     ],
+    "Workshop": [
+        PRESENT_PAGE,
+    ],
     "Reference": [
         st.Page("views/data_sources.py", title="Data & sources", icon=":material/table:", url_path="data"),
     ],
@@ -46,6 +52,7 @@ PAGES = {
 
 page = st.navigation(PAGES)
 dataset = get_dataset()
+present_elsewhere(page, PRESENT_PAGE, dataset)  # ?present=1 on any page presents that page's charts
 arrive(page, dataset)  # an older or non-canonical link is rewritten once, before any widget
 
 with st.sidebar:

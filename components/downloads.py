@@ -152,10 +152,23 @@ SCOPES = {"page": "Charts on this page", "app": "Every chart in the app"}
 KINDS = {"pptx": "Slide deck (PPTX)", "zip": "Images (ZIP of PNG and SVG)"}
 
 
+PRESENT_PAGE = "present"
+
+
 def _scope_charts(scope: str, page: str | None) -> list[str] | None:
     if scope == "app":
         return None
     return [spec.chart_id for spec in charts_for(page or "")]
+
+
+def _scope_items(scope: str, page: str | None, dataset: Dataset, state: FilterState, deck: bool):
+    """The images of a scope: the app's charts, this page's, or on the Present page its sequence
+    (each step with its own filters)."""
+    if scope == "page" and page == PRESENT_PAGE:
+        from components.present import parse_sequence, sequence_items
+
+        return sequence_items(parse_sequence(state.seq, view_choices(dataset).vocabulary)[0], dataset, deck=deck)
+    return view_items(dataset, state, _scope_charts(scope, page), deck=deck)
 
 
 def download_all(dataset: Dataset, state: FilterState, page: str | None, page_title: str) -> None:
@@ -165,24 +178,33 @@ def download_all(dataset: Dataset, state: FilterState, page: str | None, page_ti
         if not renderer.available:
             st.info(INSTALL_HINT, icon=":material/info:")
             return
-        here = _scope_charts("page", page)
+        here = page == PRESENT_PAGE or _scope_charts("page", page)
         options = list(SCOPES) if here else ["app"]
         scope = st.radio(
             "Which charts",
             options,
-            format_func=lambda s: SCOPES[s] if s == "app" else f"{SCOPES[s]} ({page_title})",
+            format_func=lambda s: (
+                SCOPES[s]
+                if s == "app"
+                else "The sequence, step by step"
+                if page == PRESENT_PAGE
+                else f"{SCOPES[s]} ({page_title})"
+            ),
             key="export_scope",
         )
         kind = st.radio("As", list(KINDS), format_func=KINDS.get, key="export_kind")
         scope = scope or options[0]
-        label = "All charts" if scope == "app" else f"{page_title} page"
+        label = "All charts" if scope == "app" else "Sequence" if page == PRESENT_PAGE else f"{page_title} page"
         signature = (scope, page, kind, repr(state), dataset.version)
-        st.caption(f"For {md(describe(state, view_choices(dataset).vocabulary))}.")
+        if scope == "page" and page == PRESENT_PAGE:
+            st.caption("Each step with its own filters.")
+        else:
+            st.caption(f"For {md(describe(state, view_choices(dataset).vocabulary))}.")
         if st.button("Build", icon=":material/build:", key="export_build", width="stretch"):
             st.session_state.pop(BUNDLE_KEY, None)
             bar = st.progress(0.0, text="Preparing the charts…")
             try:
-                items, skipped = view_items(dataset, state, _scope_charts(scope, page), deck=kind == "pptx")
+                items, skipped = _scope_items(scope, page, dataset, state, kind == "pptx")
 
                 def progress(done: int, total: int, name: str) -> None:
                     bar.progress(min(done / max(total, 1), 1.0), text=f"{done} of {total}: {name}")

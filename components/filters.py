@@ -33,6 +33,8 @@ MAX_PARAM_CHARS = 400  # longer values are refused outright
 MAX_VALUES = 60
 MAX_SEARCH_CHARS = 80
 MAX_ROW_QUERY_CHARS = 100
+MAX_SEQUENCE_CHARS = 3000  # a presentation sequence of up to 40 steps, each with its filters
+MAX_COUNT = 999
 
 
 @dataclass(frozen=True)
@@ -40,9 +42,10 @@ class Param:
     """How one FilterState field appears in the URL (and which widget key it binds)."""
 
     field: str
-    kind: str  # "list", "choice", "years", "year", "text", "flag"
+    kind: str  # "list", "choice", "years", "year", "count", "text", "flag"
     vocabulary: str | None = None  # Vocabulary kind holding the allowed ids and their labels
     max_chars: int = MAX_PARAM_CHARS
+    cli: bool = True  # also a flag of the export command (not for the presentation's own controls)
 
 
 # URL parameter = widget key → field. The order is the order of a canonical query string.
@@ -72,6 +75,9 @@ PARAMS: dict[str, Param] = {
     "table": Param("table", "choice", "tables"),
     "rows": Param("rows", "text", max_chars=MAX_ROW_QUERY_CHARS),
     "unverified": Param("unverified", "flag"),
+    "present": Param("present", "flag", cli=False),
+    "seq": Param("seq", "text", max_chars=MAX_SEQUENCE_CHARS),
+    "step": Param("step", "count", cli=False),
 }
 LEGACY_YEAR_PARAMS = ("from", "to")  # older links: from=1990&to=2030, now years=1990&years=2030
 SIDEBAR_PARAMS = ("destination", "agency", "status", "mode", "years")
@@ -109,6 +115,9 @@ class FilterState:
     table: str | None = None  # Data page table
     rows: str | None = None  # Data page row filter
     unverified: bool = False  # Data page: only rows marked unverified
+    present: bool = False  # presentation mode: full screen, no sidebar or toolbar
+    seq: str | None = None  # Present: the sequence, a ready-made id or its steps (``components.present``)
+    step: int | None = None  # Present: the step shown, from 1
 
     @property
     def years(self) -> tuple[int, int]:
@@ -157,7 +166,7 @@ def to_query_params(
             params[key] = [str(value[0]), str(value[1])]
         elif spec.kind == "choice" and value:
             params[key] = vocabulary.label(spec.vocabulary, value)
-        elif spec.kind == "year" and value is not None:
+        elif spec.kind in ("year", "count") and value is not None:
             params[key] = str(value)
         elif spec.kind == "text" and value:
             params[key] = value
@@ -190,7 +199,9 @@ def parse_query_params(
         if key not in params:
             continue
         raw_values = _values(params[key])
-        if any(len(v) > spec.max_chars for v in raw_values) or sum(map(len, raw_values)) > MAX_PARAM_CHARS * 4:
+        if any(len(v) > spec.max_chars for v in raw_values) or sum(map(len, raw_values)) > max(
+            spec.max_chars, MAX_PARAM_CHARS * 4
+        ):
             longest = max(map(len, raw_values))
             notices.append(f"{key}: a value of {longest:,} characters (too long to be a real selection)")
             continue
@@ -230,6 +241,12 @@ def parse_query_params(
             year = _parse_year(key, raw_values[-1], notices)
             if year is not None:
                 values[spec.field] = year
+        elif spec.kind == "count":
+            raw = raw_values[-1].strip()
+            if raw.isdigit() and 1 <= int(raw) <= MAX_COUNT:
+                values[spec.field] = int(raw)
+            else:
+                notices.append(f"{key} {_quote(raw)} (a whole number from 1 was expected)")
         elif spec.kind == "text":
             text = " ".join(raw_values[-1].split())
             if text:

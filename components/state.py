@@ -29,6 +29,7 @@ from components.filters import PARAM_OF_FIELD as PARAMS_BY_FIELD
 from components.filters import (
     PARAMS,
     SIDEBAR_PARAMS,
+    TRUE_WORDS,
     YEAR_MAX,
     YEAR_MIN,
     FilterState,
@@ -138,6 +139,12 @@ def resolve(state: FilterState, choices: ViewChoices) -> Resolution:
             notices.append(f"{param} '{label}' (nothing to show for it)")
         if value is not None and (value == ALL or value not in choices.options[param]):
             kept = replace(kept, **{attr: None})
+    if kept.seq is not None:  # a presentation sequence: steps and values the app cannot show are dropped
+        from components.present import cleaned_sequence
+
+        code, dropped = cleaned_sequence(kept.seq, vocabulary)
+        notices.extend(f"seq: {notice}" for notice in dropped)
+        kept = replace(kept, seq=code)
     if kept.as_of is not None and not (YEAR_MIN <= kept.as_of <= choices.latest_year):
         notices.append(f"asof {kept.as_of} (the matrix reads the record up to {choices.latest_year})")
         kept = replace(kept, as_of=None)
@@ -209,12 +216,45 @@ def arrive(page: st.navigation, dataset: Dataset) -> None:  # type: ignore[valid
         if page_switched:
             _adopt_sidebar_filters(parsed, raw)
         return
+    if _typed_sequence(raw, canonical, notices + resolution.notices):
+        return
     signature = repr(sorted(raw.items()))
     if st.session_state.get(REWRITTEN_KEY) == signature:
         return  # already rewritten once: never loop
     st.session_state[REWRITTEN_KEY] = signature
     st.session_state[NOTICE_KEY] = notices + resolution.notices
     st.switch_page(page, query_params=canonical)
+
+
+def _typed_sequence(raw: Mapping[str, list[str]], canonical: Mapping[str, str | list[str]], notices: list[str]) -> bool:
+    """A sequence pasted or typed into the Present page's field (a bound widget already in the
+    session): the field itself takes the cleaned sequence, since a bound parameter cannot be
+    rewritten by a page switch. True when that was the only difference from canonical form."""
+    if "seq" not in st.session_state or "seq" not in raw:
+        return False
+    rest = {k: v for k, v in _normalised(canonical).items() if k != "seq"}
+    if rest != {k: v for k, v in raw.items() if k != "seq"}:
+        return False
+    st.session_state["seq"] = str(canonical.get("seq", ""))
+    st.session_state[NOTICE_KEY] = notices
+    return True
+
+
+def present_elsewhere(page, present_page, dataset: Dataset) -> None:  # st.Page objects
+    """``?present=1`` on another page than Present: present that page's charts, each as this
+    view shows it, full screen (a facilitator's bookmark of any view)."""
+    if page.url_path == present_page.url_path:
+        return
+    raw = _url_params()
+    wanted = raw.get("present") or []
+    if not wanted or wanted[-1].strip().casefold() not in TRUE_WORDS:
+        return
+    from components.present import page_sequence, step_params
+
+    choices = view_choices(dataset)
+    state = resolve(parse_query_params(raw, choices.vocabulary)[0], choices).state
+    sequence = page_sequence(page.url_path or "home", state, choices.vocabulary)
+    st.switch_page(present_page, query_params=step_params(sequence, 1))
 
 
 def _adopt_sidebar_filters(parsed: FilterState, raw: Mapping[str, list[str]]) -> None:
@@ -256,7 +296,7 @@ def read_state(choices: ViewChoices) -> FilterState:
             values["year_from"], values["year_to"] = (int(v) for v in value)
         elif spec.kind == "choice":
             values[spec.field] = _TAB_IDS.get(value, value) if key == "tab" else value
-        elif spec.kind == "year":
+        elif spec.kind in ("year", "count"):
             values[spec.field] = None if value is None else int(value)
         elif spec.kind == "text":
             values[spec.field] = " ".join(str(value or "").split()) or None

@@ -69,12 +69,19 @@ def _shared_build(key: tuple, _chart_id: str, _ctx):
     return build(_chart_id, _ctx)
 
 
-def render_chart(chart_id: str, ctx, *, key: str | None = None, on_select="ignore", **select_kwargs):
+PRESENT_HEIGHT = 520  # a chart between a step's heading and its footer, in a 1280×720 window
+
+
+def render_chart(
+    chart_id: str, ctx, *, key: str | None = None, on_select="ignore", presenting: bool = False, **select_kwargs
+):
     """Draw a registered chart with its one-sentence summary; say so when filters leave nothing.
 
     ``on_select`` may be a callback: the chart's key is ``chart_<id>`` (or ``key``), so the
     callback reads the selection from ``st.session_state``. Drawn with ``theme=None`` so
     the app's own projector template is what is seen, on screen and in exports alike.
+    ``presenting`` draws it for presentation mode: larger type and markers, one screen high
+    (a taller chart scrolls in its frame), without the export menu.
     """
     from components.charts import CHARTS_BY_ID
 
@@ -105,9 +112,24 @@ def render_chart(chart_id: str, ctx, *, key: str | None = None, on_select="ignor
     key = key or f"chart_{chart_id}"
     names = export_names(chart_id, ctx)
     if spec.kind == "deck":
-        st.pydeck_chart(figure, height=select_kwargs.get("height", 560), key=key, alt=summary)
+        height = PRESENT_HEIGHT if presenting else select_kwargs.get("height", 560)
+        st.pydeck_chart(figure, height=height, key=key, alt=summary)
         st.caption(md(summary))
-        chart_menu(chart_id, ctx, key, names)
+        if not presenting:
+            chart_menu(chart_id, ctx, key, names)
+        return None
+    if presenting:
+        from components.charts.base import for_projector
+
+        figure = for_projector(figure, height=PRESENT_HEIGHT)
+        frame = st.container(height=PRESENT_HEIGHT + 24, border=False) if figure.layout.height > PRESENT_HEIGHT else st
+        frame.plotly_chart(
+            figure,
+            key=key,
+            theme=None,
+            config={"displaylogo": False, "displayModeBar": False},
+        )
+        st.caption(md(summary))
         return None
     event = st.plotly_chart(
         figure,
@@ -123,3 +145,21 @@ def render_chart(chart_id: str, ctx, *, key: str | None = None, on_select="ignor
     st.caption(md(summary))
     chart_menu(chart_id, ctx, key, names)
     return None if on_select == "ignore" else event
+
+
+_PRESENTATION_CSS = """
+<style>
+[data-testid="stSidebar"], [data-testid="stSidebarCollapsedControl"], [data-testid="stExpandSidebarButton"],
+[data-testid="stHeader"], [data-testid="stToolbar"], [data-testid="stMainMenu"], [data-testid="stDecoration"],
+[data-testid="stStatusWidget"], .st-key-present_sequence_field { display: none !important; }
+[data-testid="stMainBlockContainer"] { padding: 0.5rem 2rem 0 2rem; max-width: 100%; }
+[data-testid="stMain"] h2 { font-size: 1.75rem; padding: 0; color: #000000; }
+[data-testid="stMain"] [data-testid="stCaptionContainer"] { font-size: 1.05rem; color: #1B1F24; }
+</style>
+"""
+
+
+def presentation_chrome() -> None:
+    """Presentation mode: no sidebar, toolbar or menus; the page fills the screen. The bound
+    widgets in the sidebar are still drawn (hidden), so the URL keeps every filter."""
+    st.html(_PRESENTATION_CSS)

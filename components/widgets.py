@@ -115,10 +115,18 @@ def choice_buttons(label: str, param: str, choices: ViewChoices, state: FilterSt
     )
 
 
-def stepper(key: str, options: list[str], index: int, *, words: tuple[str, str], keys: bool = False):
+def stepper(
+    key: str,
+    options: list,
+    index: int,
+    *,
+    words: tuple[str, str],
+    keys: bool = False,
+    widths: tuple[float, float, float] = (1.2, 6, 1.2),
+):
     """Back / forward buttons that move the bound widget ``key`` through ``options``; returns the
     middle column, where the caller draws the widget itself. ``keys`` adds the ← → shortcuts."""
-    back_col, middle_col, forward_col = st.columns([1.2, 6, 1.2], vertical_alignment="bottom")
+    back_col, middle_col, forward_col = st.columns(list(widths), vertical_alignment="bottom")
     for column, word, step, icon in (
         (back_col, words[0], -1, "arrow_back"),
         (forward_col, words[1], 1, "arrow_forward"),

@@ -49,7 +49,15 @@ def test_every_chart_builds_with_title_source_and_summary(dataset: Dataset, char
 
 def test_registry_ids_are_unique_and_pages_known() -> None:
     assert len(CHARTS_BY_ID) == len(CHARTS)
-    assert {c.page for c in CHARTS} == {"home", "pillars", "destinations", "cooperation", "missions", "agencies"}
+    assert {c.page for c in CHARTS} == {
+        "home",
+        "pillars",
+        "destinations",
+        "cooperation",
+        "missions",
+        "agencies",
+        "present",
+    }
 
 
 def test_science_matrix_is_six_by_six(dataset: Dataset) -> None:

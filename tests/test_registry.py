@@ -13,7 +13,7 @@ from components.filters import FilterState
 
 def test_chart_ids_are_unique_and_stable() -> None:
     ids = [chart.chart_id for chart in CHARTS]
-    assert len(ids) == len(set(ids)) == 25
+    assert len(ids) == len(set(ids)) == 26
     assert {"missions_timeline", "autonomy_matrix", "cooperation_map", "home_solar_system"} <= set(ids)
 
 
@@ -49,7 +49,7 @@ def test_each_page_lists_the_charts_the_readme_promises() -> None:
     assert promised is not None
     per_page = dict(re.findall(r"([A-Z][a-z]+(?: [a-z]+)?) (\d+)", promised[2]))
     pages = {"Home": "home", "Four pillars": "pillars", "Destinations": "destinations"}
-    pages |= {"Cooperation": "cooperation", "Missions": "missions", "Agencies": "agencies"}
+    pages |= {"Cooperation": "cooperation", "Missions": "missions", "Agencies": "agencies", "Present": "present"}
     assert {pages[name]: int(n) for name, n in per_page.items()} == {
         page: len(charts.charts_for(page)) for page in pages.values()
     }

@@ -2,19 +2,12 @@
 
 import streamlit as st
 
-from components.charts import ChartContext
+from components.charts import PILLAR_CHARTS, ChartContext
 from components.data import get_dataset
 from components.state import current_state, link_params, view_choices
 from components.tables import show_frame
 from components.ui import md, render_chart, tables_ready
 from components.widgets import step_control
-
-CHARTS_BY_PILLAR = {
-    "science": ["pillars_science_matrix"],
-    "missions": ["pillars_missions_by_status"],
-    "technologies": ["pillars_partner_contributions"],
-    "infrastructures": ["pillars_deep_space_antennas"],
-}
 
 dataset = get_dataset()
 st.title("The four pillars")
@@ -33,7 +26,7 @@ if tables_ready(dataset, "pillars"):
     ctx = ChartContext(dataset, state)
 
     st.header(f"Pillar {int(pillar['number'])}: {md(pillar['name'])}")
-    for chart_id in CHARTS_BY_PILLAR[step]:
+    for chart_id in PILLAR_CHARTS[step]:
         render_chart(chart_id, ctx)
 
     covers_col, brings_col, suited_col = st.columns(3)

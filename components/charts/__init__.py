@@ -27,6 +27,7 @@ from components.analysis import (
     payload_and_platform_contributions,
     recommended_vs_practised,
     single_holders,
+    table_7_1,
 )
 from components.charts import agencies, explore, maps, outcomes, solar, timeline
 from components.charts.base import use_house_template
@@ -131,6 +132,14 @@ def _recommended(ctx: ChartContext):
     d = ctx.dataset
     every_mode = filter_dataset(ctx.dataset, ctx.state.with_changes(modes=()))
     return recommended_vs_practised(d.destination_modes, every_mode.missions, d.destinations)
+
+
+@_once
+def _table_row(ctx: ChartContext) -> pd.Series:
+    """The row of Table 7.1 for the destination in focus (reconstructed from §7.5.2)."""
+    d = ctx.dataset
+    rows = table_7_1(d.destinations, d.destination_benefits, d.destination_modes, d.cooperation_modes)
+    return rows[rows["destination_id"] == _focus(ctx)].iloc[0]
 
 
 @_once
@@ -356,6 +365,16 @@ CHARTS: tuple[ChartSpec, ...] = (
         needs_focus=True,
     ),
     ChartSpec(
+        "destination_table_row",
+        "A destination's row of Table 7.1",
+        "present",
+        lambda c: explore.table_row_figure(_table_row(c), c.dataset.cooperation_modes),
+        lambda c: explore.table_row_summary(_table_row(c)),
+        reads=("focus",),
+        tables=("destinations", "destination_benefits", "destination_modes", "cooperation_modes"),
+        needs_focus=True,
+    ),
+    ChartSpec(
         "destination_comparison",
         "Two destinations compared",
         "destinations",
@@ -549,6 +568,13 @@ CHARTS: tuple[ChartSpec, ...] = (
 )
 
 CHARTS_BY_ID: dict[str, ChartSpec] = {chart.chart_id: chart for chart in CHARTS}
+# The chart of each pillar, in the pillar's own order (the Four pillars page, the presentation's tour).
+PILLAR_CHARTS: dict[str, tuple[str, ...]] = {
+    "science": ("pillars_science_matrix",),
+    "missions": ("pillars_missions_by_status",),
+    "technologies": ("pillars_partner_contributions",),
+    "infrastructures": ("pillars_deep_space_antennas",),
+}
 
 
 def charts_for(page: str) -> list[ChartSpec]:

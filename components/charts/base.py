@@ -307,3 +307,39 @@ def column_labels(labels: list[str], width: int) -> tuple[list[str], int]:
     (``finish(top_axis=...)`` leaves that much room above the plot)."""
     wrapped = [wrap(label, width) for label in labels]
     return wrapped, max((line_count(label) for label in wrapped), default=1)
+
+
+PROJECTOR_SCALE = 1.25  # presentation mode: a full-width chart read from the back of the room
+
+
+def for_projector(fig: go.Figure, *, height: int) -> go.Figure:
+    """A copy of a figure for presentation mode: the house template's type sizes, markers and
+    lines scaled up, text at full contrast, at the height of one 16:9 screen. The shared
+    figure is never changed."""
+    out = go.Figure(fig)
+
+    def scaled(size: object, default: float) -> float:
+        return round(float(size if isinstance(size, int | float) else default) * PROJECTOR_SCALE, 1)
+
+    layout = out.layout
+    natural = int(layout.height or 0)
+    out.update_layout(
+        height=height if natural <= height else int(natural * PROJECTOR_SCALE),
+        margin={"t": int((layout.margin.t or 80) * PROJECTOR_SCALE)},
+        font={"size": scaled(layout.font.size, TEXT_PX), "color": "#000000"},
+        title={"font": {"size": scaled(layout.title.font.size, TITLE_PX), "color": "#000000"}},
+        legend={"font": {"size": scaled(layout.legend.font.size, LEGEND_PX), "color": "#000000"}},
+    )
+    out.update_xaxes(tickfont={"size": scaled(None, TICK_PX), "color": "#000000"})
+    out.update_yaxes(tickfont={"size": scaled(None, TICK_PX), "color": "#000000"})
+    for trace in out.data:
+        marker = getattr(trace, "marker", None)
+        if marker is not None and isinstance(getattr(marker, "size", None), int | float):
+            marker.size = marker.size * PROJECTOR_SCALE
+        line = getattr(trace, "line", None)
+        if line is not None and isinstance(getattr(line, "width", None), int | float):
+            line.width = line.width * PROJECTOR_SCALE
+        textfont = getattr(trace, "textfont", None)
+        if textfont is not None and isinstance(getattr(textfont, "size", None), int | float):
+            textfont.size = textfont.size * PROJECTOR_SCALE
+    return out

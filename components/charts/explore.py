@@ -29,6 +29,54 @@ def _table_destinations(destinations: pd.DataFrame) -> pd.DataFrame:
     return destinations[destinations["in_table_7_1"]].sort_values("display_order")
 
 
+def table_row_figure(row: pd.Series, modes: pd.DataFrame) -> go.Figure:
+    """One row of Table 7.1 as a slide: what cooperation would bring to a destination and the
+    modes that fit it, ladder order (``analysis.table_7_1`` gives the row)."""
+    benefits = [escape(str(b)) for b in row["benefits"]] or ["(none listed)"]
+    chosen = [escape(str(m)) for m in row["recommended_modes"]] or ["(none listed)"]
+    fig = go.Figure(
+        go.Table(
+            columnwidth=[3, 2],
+            header={
+                "values": ["<b>What cooperation would bring</b>", "<b>Promising cooperation modes</b>"],
+                "align": "left",
+                "fill_color": "#F2F5F8",
+                "font": {"size": 18},
+                "height": 40,
+                "line_color": "#FFFFFF",
+            },
+            cells={
+                "values": [
+                    ["<br>".join(f"• {wrap(b, 58)}".replace("<br>", "<br>   ") for b in benefits)],
+                    ["<br>".join(f"{n}. {wrap(m, 34)}".replace("<br>", "<br>    ") for n, m in enumerate(chosen, 1))],
+                ],
+                "align": "left",
+                "fill_color": "#FFFFFF",
+                "font": {"size": 17},
+                "height": 32,
+                "line_color": "#FFFFFF",
+            },
+        )
+    )
+    paragraph = str(row.get("paragraph") or "§7.5.2")
+    return finish(
+        fig,
+        title=f"{escape(str(row['destination']))}: what cooperation would bring (Table 7.1)",
+        source=f"{SOURCE_CH7} {paragraph}; Table 7.1 reconstructed from the numbered paragraphs",
+        height=560,
+        show_legend=False,
+    )
+
+
+def table_row_summary(row: pd.Series) -> str:
+    modes = ", ".join(str(m) for m in row["recommended_modes"]) or "no mode"
+    count = len(row["benefits"])
+    return (
+        f"For {row['destination']}, the chapter names {plural(count, 'benefit')} of cooperation "
+        f"and recommends {modes.lower() if modes else modes}."
+    )
+
+
 # ------------------------------------------------------------------ Pillar 1: science
 
 

@@ -22,7 +22,8 @@ from components.data import load_dataset
 from components.export.bundle import bundle_name, deck_bytes, zip_bytes
 from components.export.figures import LAYOUTS, view_items
 from components.export.render import FORMATS, INSTALL_HINT, ExportUnavailable, Renderer
-from components.filters import PARAMS, parse_query_params
+from components.filters import PARAMS, FilterState, parse_query_params
+from components.present import CUSTOM, parse_sequence, sequence_items
 from components.state import resolve, view_choices
 
 BUNDLES = ("zip", "pptx")
@@ -49,6 +50,8 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("--quiet", action="store_true", help="no progress on stderr")
     filters = p.add_argument_group("filters (the URL's parameters)")
     for key, spec in PARAMS.items():
+        if not spec.cli:
+            continue
         flag = f"--{key.replace('_', '-')}"
         if spec.kind == "years":
             filters.add_argument(flag, dest=key, nargs=2, metavar=("FROM", "TO"))
@@ -96,6 +99,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     if not args.format or not args.out:
         p.error("--format and --out are required (or --list)")
     charts = _chart_ids(args.charts, p)
+    if charts and args.seq:
+        p.error("--charts and --seq exclude each other: a sequence names its own charts")
 
     dataset = load_dataset()
     if not dataset.ok:
@@ -104,7 +109,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     choices = view_choices(dataset)
     params = {}
     for key in PARAMS:
-        value = getattr(args, key)
+        value = getattr(args, key, None)
         if value is not None:
             params[key] = value
     parsed, notices = parse_query_params(params, choices.vocabulary)
@@ -132,12 +137,19 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 def _export(args, dataset, state, charts, renderer: Renderer, progress) -> int:
     deck = args.format == "pptx"
-    items, skipped = view_items(dataset, state, charts, layout="slides" if deck else args.layout, deck=deck)
+    layout = "slides" if deck else args.layout
+    if state.seq:  # a presentation sequence: each step with its own filters
+        sequence, _ = parse_sequence(state.seq, view_choices(dataset).vocabulary)  # cleaned: notices told above
+        items, skipped = sequence_items(sequence, dataset, layout=layout, deck=deck)
+        state = FilterState(seq=state.seq)
+        scope = f"sequence {sequence.seq_id}" if sequence.seq_id != CUSTOM else "sequence"
+    else:
+        items, skipped = view_items(dataset, state, charts, layout=layout, deck=deck)
+        scope = "selected charts" if charts else "all charts"
     for left_out in skipped:
         print(f"left out: {left_out.chart_id} ({left_out.reason})", file=sys.stderr)
     if not items:
         return _fail("nothing to export for these filters", 1)
-    scope = "selected charts" if charts else "all charts"
     if args.format in BUNDLES:
         build = deck_bytes if deck else zip_bytes
         data = build(items, renderer, dataset=dataset, state=state, scope=scope, skipped=skipped, progress=progress)
