@@ -308,3 +308,25 @@ def test_a_sequence_pasted_twice_into_its_field_is_cleaned_each_time() -> None:
     assert not at.exception
     assert at.session_state["seq"] == "destination_heritage~focus=exoplanets"
     assert chart_titles(at)[0].endswith("Exoplanets and their systems")
+
+
+def test_the_export_command_writes_a_sequence_as_a_deck(tmp_path, capsys) -> None:
+    from pptx import Presentation
+
+    from components.export.__main__ import main
+
+    code = "destination_heritage~focus=moon|destination_table_row~focus=exoplanets|nosuch"
+    status = main(["--format", "pptx", "--out", str(tmp_path), "--seq", code, "--quiet"])
+    err = capsys.readouterr().err
+    assert status == 0, err
+    assert "ignored: seq: step 3: 'nosuch' is not a chart of the app" in err
+    (deck_path,) = tmp_path.glob("*.pptx")
+    slides = list(Presentation(str(deck_path)).slides)
+    assert len(slides) == 2 + 2
+    titles = [slide.shapes.title.text for slide in slides]
+    assert "Moon" in titles[1] and titles[2].startswith("Exoplanets and their systems: what cooperation")
+    assert main(["--format", "png", "--out", str(tmp_path), "--seq", code, "--strict"]) == 2
+    with pytest.raises(SystemExit) as refused:
+        main(["--format", "png", "--out", str(tmp_path), "--seq", code, "--charts", "cooperation_ladder"])
+    assert refused.value.code == 2
+    assert "exclude each other" in capsys.readouterr().err
