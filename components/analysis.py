@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping, Sequence
 
 import pandas as pd
 
@@ -463,3 +464,49 @@ def heritage_by_destination(missions: pd.DataFrame, participants: pd.DataFrame, 
         if agency_id in table.index and table.loc[agency_id].sum() > 0:
             rows.append({"destination_id": destination_id, **table.loc[agency_id].astype(int).to_dict()})
     return pd.DataFrame(rows, columns=["destination_id", *HERITAGE_CAPABILITIES])
+
+
+# ------------------------------------------------------------------ the room beside the book
+
+ROOM_MAJORITY = 0.5  # a mode the room "recommends": at least half of those who answered for it
+AGREE, BOOK_ONLY, ROOM_ONLY, NEITHER = "both recommend", "only the book", "only the room", "neither"
+
+
+def room_agreement(
+    votes: pd.DataFrame,
+    answered: Mapping[str, int],
+    destination_modes: pd.DataFrame,
+    destinations: Sequence[str],
+    modes: Sequence[str],
+) -> pd.DataFrame:
+    """Destination × mode: the room's votes beside Table 7.1's recommendation.
+
+    ``votes`` has one row per (destination_id, mode_id) with ``votes``, the participants who
+    chose that mode there; ``answered`` the participants who answered for each destination.
+    The room recommends a mode where at least half of those who answered chose it; each cell
+    is then one of both / only the book / only the room / neither."""
+    counted = {(r.destination_id, r.mode_id): int(r.votes) for r in votes.itertuples(index=False)}
+    book = set(zip(destination_modes["destination_id"], destination_modes["mode_id"], strict=True))
+    rows = []
+    for destination_id in destinations:
+        total = int(answered.get(destination_id, 0))
+        for mode_id in modes:
+            count = counted.get((destination_id, mode_id), 0)
+            share = count / total if total else 0.0
+            in_book = (destination_id, mode_id) in book
+            in_room = total > 0 and share >= ROOM_MAJORITY
+            category = AGREE if in_book and in_room else BOOK_ONLY if in_book else ROOM_ONLY if in_room else NEITHER
+            rows.append(
+                {
+                    "destination_id": destination_id,
+                    "mode_id": mode_id,
+                    "votes": count,
+                    "answered": total,
+                    "share": share,
+                    "recommended": in_book,
+                    "category": category,
+                }
+            )
+    return pd.DataFrame(
+        rows, columns=["destination_id", "mode_id", "votes", "answered", "share", "recommended", "category"]
+    )

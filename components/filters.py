@@ -80,6 +80,10 @@ PARAMS: dict[str, Param] = {
     "step": Param("step", "count", cli=False),
 }
 LEGACY_YEAR_PARAMS = ("from", "to")  # older links: from=1990&to=2030, now years=1990&years=2030
+# The Room page's own parameters: its code and the facilitator's key. Known, so a link with
+# them gets no notice, and kept as they are by the link rewriting; never part of a
+# FilterState, so no export, file name or shared view link can carry the facilitator's key.
+ROOM_PARAMS = ("room", "key")
 SIDEBAR_PARAMS = ("destination", "agency", "status", "mode", "years")
 PARAM_OF_FIELD = {param.field: key for key, param in PARAMS.items()}
 TRUE_WORDS = ("true", "1", "yes", "on")
@@ -192,7 +196,7 @@ def parse_query_params(
     notices: list[str] = []
     values: dict[str, Any] = {}
     for name in params:
-        if name not in PARAMS and name not in LEGACY_YEAR_PARAMS:
+        if name not in PARAMS and name not in LEGACY_YEAR_PARAMS and name not in ROOM_PARAMS:
             notices.append(f"unknown parameter {_quote(str(name))}")
 
     for key, spec in PARAMS.items():

@@ -25,9 +25,10 @@ from datetime import date
 import streamlit as st
 
 from components.data import Dataset
-from components.filters import PARAM_OF_FIELD as PARAMS_BY_FIELD
 from components.filters import (
+    MAX_PARAM_CHARS,
     PARAMS,
+    ROOM_PARAMS,
     SIDEBAR_PARAMS,
     TRUE_WORDS,
     YEAR_MAX,
@@ -36,6 +37,7 @@ from components.filters import (
     parse_query_params,
     to_query_params,
 )
+from components.filters import PARAM_OF_FIELD as PARAMS_BY_FIELD
 from components.ui import md
 from components.vocabulary import AGENCY_TABS, ALL, Vocabulary
 
@@ -212,6 +214,7 @@ def arrive(page: st.navigation, dataset: Dataset) -> None:  # type: ignore[valid
     parsed, notices = parse_query_params(raw, choices.vocabulary)
     resolution = resolve(parsed, choices)
     canonical = to_query_params(resolution.kept, choices.vocabulary)
+    canonical |= {k: raw[k][-1] for k in ROOM_PARAMS if raw.get(k) and len(raw[k][-1]) <= MAX_PARAM_CHARS}
     if _normalised(canonical) == raw:
         if page_switched:
             _adopt_sidebar_filters(parsed, raw)
