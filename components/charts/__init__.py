@@ -31,6 +31,8 @@ from components.analysis import (
 )
 from components.charts import agencies, explore, maps, outcomes, solar, timeline
 from components.charts.base import use_house_template
+from components.charts.consortium import consortium_capabilities_figure
+from components.consortium import Sketch, default_members, sketch, sketch_summary
 from components.data import Dataset, load_basemap
 from components.filters import FilteredData, FilterState, filter_dataset, narrow
 from components.metrics import took_part
@@ -296,6 +298,17 @@ def _breakdown_chart(by: str) -> ChartSpec:
         reads=SIDEBAR_FILTERS,
         tables=("missions", "mission_participants", "agencies", "cooperation_modes"),
     )
+
+
+@_once
+def consortium_view(ctx: ChartContext) -> Sketch:
+    """The consortium sketch at the destination in focus, for the agencies of the sidebar filter
+    or, if none is chosen, the three with the most missions there; against all modes (see
+    ``_recommended``), with the programme rows the autonomy matrix reads."""
+    view = filter_dataset(ctx.dataset, ctx.state.with_changes(modes=()))
+    members = ctx.state.agencies or default_members(view.missions, view.participants, _focus(ctx))
+    rows = pd.concat([view.missions, view.programmes])
+    return sketch(ctx.dataset, _focus(ctx), members, as_of=ctx.state.as_of, missions=rows)
 
 
 CHARTS: tuple[ChartSpec, ...] = (
@@ -564,6 +577,24 @@ CHARTS: tuple[ChartSpec, ...] = (
             c.options.get("basemap") or load_basemap(),
             _map_inputs(c)[1],
         ),
+    ),
+    ChartSpec(
+        "consortium_capabilities",
+        "A consortium's capabilities at a destination",
+        "cooperation",
+        lambda c: consortium_capabilities_figure(consortium_view(c), view_choices(c.dataset, c.today).vocabulary),
+        lambda c: sketch_summary(consortium_view(c), view_choices(c.dataset, c.today).vocabulary),
+        reads=("destinations", "agencies", "statuses", "years", "focus", "as_of"),  # never modes: see consortium_view
+        tables=(
+            "missions",
+            "mission_participants",
+            "agencies",
+            "infrastructures",
+            "destinations",
+            "destination_modes",
+            "cooperation_modes",
+        ),
+        needs_focus=True,
     ),
 )
 
