@@ -293,7 +293,7 @@ st.markdown(
 )
 with st.form("room_answers", border=False):
     for destination_id in poll.destinations:
-        with st.container(border=True):
+        with st.container(border=True, key=f"room_destination_{destination_id}"):
             st.markdown(f"**{md(destination_names[destination_id])}**")
             st.pills(
                 "Cooperation modes",
