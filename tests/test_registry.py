@@ -13,7 +13,7 @@ from components.filters import FilterState
 
 def test_chart_ids_are_unique_and_stable() -> None:
     ids = [chart.chart_id for chart in CHARTS]
-    assert len(ids) == len(set(ids)) == 26
+    assert len(ids) == len(set(ids)) == 27
     assert {"missions_timeline", "autonomy_matrix", "cooperation_map", "home_solar_system"} <= set(ids)
 
 
