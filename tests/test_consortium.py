@@ -445,3 +445,35 @@ def test_with_no_agency_chosen_the_chart_shows_the_three_busiest(dataset: Datase
     assert len(busiest) == 3
     assert list(figure.data[0].x)[:-1] == [names[a] for a in busiest]
     assert summary.startswith("Moon: " + joined_names([names[a] for a in busiest]) + " together")
+
+
+# ---------------------------------------------------------------- on the Cooperation page
+
+
+def test_the_sketch_follows_its_destination_and_the_sidebar_agencies_changed_twice() -> None:
+    import json
+    from pathlib import Path
+
+    from streamlit.testing.v1 import AppTest
+
+    at = AppTest.from_file(str(Path(__file__).resolve().parent.parent / "app.py"), default_timeout=120)
+    at.switch_page("views/cooperation.py").run()
+
+    def sketch_title() -> str:
+        charts = [json.loads(c.proto.spec) for c in at.get("plotly_chart") if c.key == "chart_consortium_capabilities"]
+        return charts[0]["layout"]["title"]["text"].replace("<br>", " ")
+
+    assert sketch_title().startswith("Moon: what")
+    at.selectbox(key="focus").set_value("small_bodies").run()
+    assert sketch_title().startswith("Small bodies: what")
+    at.selectbox(key="focus").set_value("giant_planets").run()
+    assert sketch_title().startswith("Giant planet systems: what")
+    at.multiselect(key="agency").set_value(["esa", "nasa"]).run()
+    assert "ESA and NASA" in sketch_title()
+    at.multiselect(key="agency").set_value(["esa", "nasa", "jaxa"]).run()
+    assert "ESA, NASA and JAXA" in sketch_title()
+    captions = " ".join(c.value for c in at.caption)
+    assert "the agencies chosen in the sidebar" in captions
+    link = next(p for p in at.get("page_link") if p.proto.label == "Present this sketch")
+    assert "consortium_capabilities" in link.proto.query_string and "focus%3Dgiant_planets" in link.proto.query_string
+    assert not at.exception
