@@ -22,7 +22,7 @@ from pathlib import Path
 import pandas as pd
 import pandera.pandas as pa
 
-from components.schema import TABLES, TABLES_BY_NAME, Col, TableSpec
+from components.schema import TABLES, TABLES_BY_NAME, Col, ForeignKey, TableSpec
 
 DATA_DIR = Path(__file__).resolve().parent.parent / "data"
 DATA_DIR_ENV = "H2061_DATA_DIR"
@@ -128,16 +128,21 @@ def _read_text(spec: TableSpec, data_dir: Path) -> str:
     raw = path.read_bytes()
     if len(raw) > MAX_FILE_BYTES:
         raise DataFileError(spec.file_name, f"the file is larger than {MAX_FILE_BYTES:,} bytes")
+    return _decode_text(spec.file_name, raw)
+
+
+def _decode_text(file_name: str, raw: bytes) -> str:
+    """UTF-8 text (a byte-order mark is dropped), or the line that is not; shared with uploads."""
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         line = raw[: exc.start].count(b"\n") + 1
         raise DataFileError(
-            spec.file_name,
+            file_name,
             f"line {line} is not valid UTF-8 (byte 0x{raw[exc.start]:02x}); save the file as UTF-8",
         ) from None
     if not text.strip():
-        raise DataFileError(spec.file_name, "the file is empty; it needs at least a header row")
+        raise DataFileError(file_name, "the file is empty; it needs at least a header row")
     return text
 
 
@@ -200,28 +205,7 @@ def _convert(spec: TableSpec, frame: pd.DataFrame) -> pd.DataFrame:
     converted: dict[str, pd.Series] = {}
     for col in spec.columns:
         text = frame[col.name]
-        empty = text == ""
-        bad: pd.Series
-        if col.kind == "str":
-            converted[col.name] = text.where(~empty, None).astype("string")
-            continue
-        if col.kind == "int":
-            bad = ~empty & ~text.str.match(_INT)
-            values = pd.to_numeric(text.where(~empty & ~bad), errors="coerce").astype("Int64")
-            what = "a whole number (a year or a count)"
-        elif col.kind == "float":
-            values = pd.to_numeric(text.where(~empty), errors="coerce")
-            bad = ~empty & values.isna()
-            what = "a number"
-        elif col.kind == "bool":
-            lowered = text.str.lower()
-            bad = ~empty & ~lowered.isin(["true", "false"])
-            values = lowered.map({"true": True, "false": False}).astype("boolean")
-            what = "true or false"
-        else:  # date
-            values = pd.to_datetime(text.where(~empty & text.str.match(_DATE)), format="%Y-%m-%d", errors="coerce")
-            bad = ~empty & values.isna()
-            what = "a date written YYYY-MM-DD"
+        values, bad, what = _convert_column(col, text)
         if bad.any():
             position = int(bad.to_numpy().nonzero()[0][0])
             row, row_id = _row_label(spec, frame, position)
@@ -235,6 +219,29 @@ def _convert(spec: TableSpec, frame: pd.DataFrame) -> pd.DataFrame:
             )
         converted[col.name] = values
     return pd.DataFrame(converted)
+
+
+def _convert_column(col: Col, text: pd.Series) -> tuple[pd.Series, pd.Series, str]:
+    """One column's typed values, the cells that are not of its type, and what they should be.
+
+    Split from ``_convert`` so that uploads can list every bad cell, not only the first."""
+    empty = text == ""
+    if col.kind == "str":
+        return text.where(~empty, None).astype("string"), pd.Series(False, index=text.index), "text"
+    if col.kind == "int":
+        bad = ~empty & ~text.str.match(_INT)
+        values = pd.to_numeric(text.where(~empty & ~bad), errors="coerce").astype("Int64")
+        return values, bad, "a whole number (a year or a count)"
+    if col.kind == "float":
+        values = pd.to_numeric(text.where(~empty), errors="coerce")
+        return values, ~empty & values.isna(), "a number"
+    if col.kind == "bool":
+        lowered = text.str.lower()
+        bad = ~empty & ~lowered.isin(["true", "false"])
+        return lowered.map({"true": True, "false": False}).astype("boolean"), bad, "true or false"
+    # date
+    values = pd.to_datetime(text.where(~empty & text.str.match(_DATE)), format="%Y-%m-%d", errors="coerce")
+    return values, ~empty & values.isna(), "a date written YYYY-MM-DD"
 
 
 # ------------------------------------------------------------------------ validation
@@ -322,20 +329,33 @@ def _validate(spec: TableSpec, typed: pd.DataFrame) -> pd.DataFrame:
     try:
         return pandera_schema(spec).validate(typed, lazy=True)
     except pa.errors.SchemaErrors as exc:
-        cases = exc.failure_cases
-        first = cases.iloc[0]
-        index = first["index"]
-        row, row_id = (None, None) if pd.isna(index) else _row_label(spec, typed.astype(object), int(index))
-        column = first["column"] if isinstance(first["column"], str) else None
-        check = str(first["check"]).split("(")[0]
+        failures = _described_failures(spec, exc.failure_cases)
+        position, column, _check, reason = failures[0]
+        row, row_id = (None, None) if position is None else _row_label(spec, typed.astype(object), position)
         raise DataFileError(
-            spec.file_name,
-            _describe_failure(spec, check, column, first["failure_case"]),
-            row=row,
-            column=column,
-            row_id=row_id,
-            more=len(cases) - 1,
+            spec.file_name, reason, row=row, column=column, row_id=row_id, more=len(failures) - 1
         ) from None
+
+
+def _schema_failures(spec: TableSpec, typed: pd.DataFrame) -> list[tuple[int | None, str | None, str, str]]:
+    """Every failure of the table's pandera schema, not only the first: for uploads, whose
+    users fix a whole file at once. Each is (position or None, column or None, check, reason)."""
+    try:
+        pandera_schema(spec).validate(typed, lazy=True)
+    except pa.errors.SchemaErrors as exc:
+        return _described_failures(spec, exc.failure_cases)
+    return []
+
+
+def _described_failures(spec: TableSpec, cases: pd.DataFrame) -> list[tuple[int | None, str | None, str, str]]:
+    failures = []
+    for case in cases.to_dict("records"):
+        position = None if pd.isna(case["index"]) else int(case["index"])
+        column = case["column"] if isinstance(case["column"], str) else None
+        check = str(case["check"]).split("(")[0]
+        check = _CHECK_ALIASES.get(check, check)
+        failures.append((position, column, check, _describe_failure(spec, check, column, case["failure_case"])))
+    return failures
 
 
 # ------------------------------------------------------------------- table rules
@@ -443,10 +463,8 @@ def load_table(name: str, data_dir: Path = DATA_DIR) -> pd.DataFrame:
 def _foreign_key_problem(
     spec: TableSpec, frame: pd.DataFrame, tables: Mapping[str, pd.DataFrame]
 ) -> DataFileError | None:
-    for fk in spec.foreign_keys:
-        known = set(tables[fk.table][fk.target_column].dropna())
+    for fk, unknown in _unknown_references(spec, frame, tables):
         values = frame[fk.column]
-        unknown = values.notna() & ~values.isin(known)
         if unknown.any():
             position = int(unknown.to_numpy().nonzero()[0][0])
             row, row_id = _row_label(spec, frame.astype(object), position)
@@ -459,6 +477,16 @@ def _foreign_key_problem(
                 more=int(unknown.sum()) - 1,
             )
     return None
+
+
+def _unknown_references(
+    spec: TableSpec, frame: pd.DataFrame, tables: Mapping[str, pd.DataFrame]
+) -> Iterable[tuple[ForeignKey, pd.Series]]:
+    """Per foreign key, which rows name an id the target table lacks (shared with uploads)."""
+    for fk in spec.foreign_keys:
+        known = set(tables[fk.table][fk.target_column].dropna())
+        values = frame[fk.column]
+        yield fk, values.notna() & ~values.isin(known)
 
 
 def _lead_problem(missions: pd.DataFrame, participants: pd.DataFrame) -> DataFileError | None:
