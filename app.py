@@ -45,6 +45,7 @@ PAGES = {
     "Workshop": [
         PRESENT_PAGE,
         st.Page("views/room.py", title="Room poll", icon=":material/how_to_vote:", url_path="room"),
+        st.Page("views/upload.py", title="Your data", icon=":material/upload_file:", url_path="upload"),
     ],
     "Reference": [
         st.Page("views/data_sources.py", title="Data & sources", icon=":material/table:", url_path="data"),

@@ -644,12 +644,46 @@ def data_fingerprint(data_dir: Path | str = DATA_DIR) -> tuple[tuple[str, int, i
     return tuple(entries)
 
 
+UPLOADS_KEY = "h2061_uploads"  # the session's own uploaded rows (``components.upload``), if any
+
+
 def get_dataset() -> Dataset:
+    """The dataset this session sees: the shipped one (``shipped_dataset``), with the rows the
+    user uploaded in this session merged in (``components.upload.merge_uploads``, remembered
+    by content, so every run of the session gets the same object and figure caches hit).
+    Every page, chart, export and sequence reads this, so uploaded rows show everywhere, for
+    this session only."""
+    shipped = shipped_dataset()
+    uploads = _session_uploads()
+    if not uploads:
+        return shipped
+    from components.upload import merge_uploads
+
+    try:
+        return merge_uploads(shipped, uploads)
+    except ValueError:  # read against data files that have changed since: the upload page says so
+        return shipped
+
+
+def shipped_dataset() -> Dataset:
     """The dataset, loaded and validated once per change of its files and shared by every
     session (Streamlit's resource cache: no copy per run). Pandas copies on write, so what a
     page derives from it never changes it; nothing may assign into its frames."""
     directory = current_data_dir()
     return _cached_dataset(str(directory), data_fingerprint(directory))
+
+
+def _session_uploads() -> list:
+    try:
+        from streamlit.runtime.scriptrunner import get_script_run_ctx
+
+        if get_script_run_ctx(suppress_warning=True) is None:
+            return []
+        import streamlit as st
+
+        return list(st.session_state.get(UPLOADS_KEY) or [])
+    except Exception:  # no Streamlit session (scripts, the export command)
+        return []
 
 
 def _load_for_cache(data_dir: str, fingerprint: tuple) -> Dataset:

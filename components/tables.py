@@ -128,10 +128,25 @@ def _shown(frame: pd.DataFrame, sort_by: tuple[str, ...]) -> tuple[pd.DataFrame,
     return blank_missing(ordered), column_config_for_frame(frame)
 
 
+UPLOADED = "uploaded"  # rows the user uploaded in this session (``components.upload``)
+
+
+def uploaded_column(config: dict[str, object]) -> dict[str, object]:
+    """The column config with the uploaded rows' marker, a tick labelled "Uploaded"."""
+    return config | {
+        UPLOADED: st.column_config.CheckboxColumn(
+            "Uploaded", help="Added from your file, this session only", width="small"
+        )
+    }
+
+
 def show_frame(frame: pd.DataFrame, columns: tuple[str, ...], *, sort_by: tuple[str, ...] = (), **kwargs) -> None:
     """A read-only table with the house column formats, for derived frames in pages, sorted
-    by ``sort_by`` (stable, missing values last). Prepared once per frame."""
+    by ``sort_by`` (stable, missing values last). Prepared once per frame. Rows the user
+    uploaded are ticked in a first column "Uploaded" when there are any."""
     shown, config = _shown(frame, sort_by)
+    if UPLOADED in frame.columns and frame[UPLOADED].fillna(False).astype(bool).any():
+        columns, config = (UPLOADED, *columns), uploaded_column(config)
     st.dataframe(shown, hide_index=True, column_order=columns, column_config=config, width="stretch", **kwargs)
 
 

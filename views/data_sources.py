@@ -8,15 +8,18 @@ from components.state import current_state, view_choices
 from components.tables import (
     NAMED_COLUMN_NAMES,
     NAMED_COLUMNS,
+    UPLOADED,
     blank_missing,
     column_config,
     name_columns_config,
     raw_csv,
     search_rows,
     unverified_mask,
+    uploaded_column,
     with_names,
 )
 from components.ui import md, tables_ready
+from components.upload import safe_csv
 from components.widgets import choice_select, flag, search_box
 
 dataset = get_dataset()
@@ -70,6 +73,8 @@ if tables_ready(dataset, spec.name):
     else:
         named = with_names(shown, choices.vocabulary)
         order = [c for c in named.columns if c not in NAMED_COLUMN_NAMES or c in shown.columns]
+        uploaded = UPLOADED in order and bool(named[UPLOADED].any())
+        order = [UPLOADED] + [c for c in order if c != UPLOADED] if uploaded else [c for c in order if c != UPLOADED]
         for id_column, (name_column, _) in NAMED_COLUMNS.items():
             if id_column in order and name_column in named.columns and name_column not in shown.columns:
                 order.insert(order.index(id_column) + 1, name_column)
@@ -77,7 +82,7 @@ if tables_ready(dataset, spec.name):
             blank_missing(named),
             hide_index=True,
             column_order=order,
-            column_config=column_config(spec) | name_columns_config(),
+            column_config=uploaded_column(column_config(spec) | name_columns_config()),
             width="stretch",
         )
     st.download_button(
@@ -88,6 +93,16 @@ if tables_ready(dataset, spec.name):
         icon=":material/download:",
         key=f"download_{spec.name}",
     )
+    if UPLOADED in frame.columns and frame[UPLOADED].any():
+        st.download_button(
+            f"Download {spec.file_name} with your {int(frame[UPLOADED].sum())} uploaded rows",
+            data=lambda: safe_csv(frame),
+            file_name=spec.file_name.replace(".csv", "_with_uploads.csv"),
+            mime="text/csv",
+            icon=":material/download:",
+            key=f"download_{spec.name}_with_uploads",
+            on_click="ignore",
+        )
 
 st.subheader("Seed errata")
 if tables_ready(dataset, "errata"):

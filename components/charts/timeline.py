@@ -99,6 +99,8 @@ def _hover(missions: pd.DataFrame, participants: pd.DataFrame, agencies: pd.Data
         if m.status == "failed" and isinstance(phase, str):
             status += f" {FAILURE_WORDS[phase]}"
         text = f"<b>{escape(str(m.name))}</b><br>{years} · {status}<br>Lead: {escape(str(lead))}"
+        if getattr(m, "uploaded", False) is True:
+            text += "<br><i>Uploaded in this session</i>"
         carrier = getattr(m, "carrier_name", None)  # the caller names carriers that may be on another page
         if isinstance(carrier, str):
             text += f"<br>Carried by {escape(carrier)}"
@@ -160,7 +162,10 @@ def _row_labels(spans: pd.DataFrame) -> pd.Series:
     labels = spans["name"].map(lambda n: escape(shorten(str(n), ROW_LABEL_CHARS)))
     repeated = labels.duplicated(keep=False)
     years = mission_start_year_label(spans)
-    return labels.where(~repeated, labels + " (" + years + ")")
+    labels = labels.where(~repeated, labels + " (" + years + ")")
+    if "uploaded" in spans.columns:  # the user's own rows (``components.upload``), marked on the axis
+        labels = labels.where(~spans["uploaded"].fillna(False).astype(bool), labels + " ⇪")
+    return labels
 
 
 def mission_timeline(
