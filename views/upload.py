@@ -32,7 +32,8 @@ vocabulary = view_choices(shipped).vocabulary
 st.title("Your data")
 st.markdown(
     "Add your own agency's missions or plans and see them beside everyone else's: in every chart, table, export "
-    "and presentation of **this session only**. Nothing is saved on the server; close or reload the tab and they are gone (move between pages with the sidebar)."
+    "and presentation of **this session only**. Nothing is saved on the server; close or reload the tab and "
+    "they are gone (move between pages with the sidebar)."
 )
 
 if not all(name in shipped.tables for name in ("missions", "mission_participants", "agencies", "destinations")):
