@@ -10,13 +10,15 @@ Measures, in one run and against baselines measured alongside:
   websocket keepalive: dropped connections and run times (``bench/burst.py``);
 - the time to load and validate the dataset, shipped and at 10,000 missions;
 - image export: the browser's cold start, a warm PNG, SVG and PDF, the app's whole slide
-  deck and ZIP (``bench/export.py``).
+  deck and ZIP (``bench/export.py``);
+- the room poll: answers a second from 40 writers on SQLite, and the time from a submit to
+  the facilitator's screen in Chromium (``bench/room.py``).
 
 Every figure is a median of at least five timed runs. Results go to ``bench/results.json``
 and ``bench/results.md``.
 
     python -m bench.run [--changes 6] [--pages Home Agencies] [--skip-synthetic]
-                        [--skip-browser] [--skip-burst] [--skip-export] [--sessions 25]
+                        [--skip-browser] [--skip-burst] [--skip-export] [--skip-room] [--sessions 25]
 """
 
 from __future__ import annotations
@@ -48,6 +50,7 @@ def main() -> int:
     parser.add_argument("--skip-browser", action="store_true", help="leave out the first-chart runs in Chromium")
     parser.add_argument("--skip-burst", action="store_true", help="leave out the burst of sessions")
     parser.add_argument("--skip-export", action="store_true", help="leave out the image export times")
+    parser.add_argument("--skip-room", action="store_true", help="leave out the room poll's figures")
     parser.add_argument("--sessions", type=int, default=25, help="sessions in the burst")
     args = parser.parse_args()
     changes = max(5, args.changes)
@@ -102,6 +105,11 @@ def main() -> int:
 
         results["export"] = export.measure()
         print("export", json.dumps(results["export"]), flush=True)
+    if not args.skip_room:
+        from bench import room
+
+        results["room"] = room.measure()
+        print("room", json.dumps(results["room"]), flush=True)
     (HERE / "results.json").write_text(json.dumps(results, indent=2) + "\n", encoding="utf-8")
     (HERE / "results.md").write_text(_markdown(results), encoding="utf-8")
     print("wrote bench/results.json and bench/results.md")
@@ -186,6 +194,18 @@ def _markdown(results: dict) -> str:
             f"| {export['deck']['megabytes']:.1f} MB |",
             f"| ZIP of PNG and SVG | {export['zip']['files']} files | {export['zip']['seconds']:.1f} s "
             f"| {export['zip']['megabytes']:.1f} MB |",
+        ]
+    if "room" in results:
+        writes, screen = results["room"]["writes"], results["room"]["submit_to_screen"]
+        lines += [
+            "",
+            "## The room poll",
+            "",
+            f"{writes['writers']} threads answering at one barrier into one room on SQLite (WAL): "
+            f"**{writes['median_per_s']:.0f} answers a second** (median of five rounds of {writes['answers']}; "
+            "every answer counted). From a participant's submit to the facilitator's screen in Chromium, "
+            f"with the live refresh every 3 s and no reload: **{screen['median_s']:.2f} s** median, "
+            f"{screen['max_s']:.2f} s at most, over {screen['repeats']} submits.",
         ]
     loads = results["load_s"]
     lines += ["", "## Dataset load and validation", "", "| data | seconds |", "|---|---|"]
