@@ -110,15 +110,13 @@ READY_MADE: Mapping[str, tuple[str, Callable[[Vocabulary], tuple[Step, ...]]]] =
 DEFAULT_SEQUENCE = "tour"
 
 
-def page_sequence(page: str, state: FilterState, vocabulary: Vocabulary) -> Sequence:
+def page_sequence(page: str, state: FilterState) -> Sequence | None:
     """A page's charts as a sequence, each as the view shows it (``?present=1`` on that page);
-    the tour for a page without charts."""
+    None for a page without charts (the Room poll has its own presentation mode)."""
     from components.charts import charts_for
 
     steps = tuple(step_for(spec.chart_id, state) for spec in charts_for(page))
-    if not steps:
-        return ready_made(DEFAULT_SEQUENCE, vocabulary)
-    return Sequence(CUSTOM, "Your sequence", steps[:MAX_STEPS])
+    return Sequence(CUSTOM, "Your sequence", steps[:MAX_STEPS]) if steps else None
 
 
 def ready_made(seq_id: str, vocabulary: Vocabulary) -> Sequence:

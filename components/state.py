@@ -245,7 +245,8 @@ def _typed_sequence(raw: Mapping[str, list[str]], canonical: Mapping[str, str | 
 
 def present_elsewhere(page, present_page, dataset: Dataset) -> None:  # st.Page objects
     """``?present=1`` on another page than Present: present that page's charts, each as this
-    view shows it, full screen (a facilitator's bookmark of any view)."""
+    view shows it, full screen (a facilitator's bookmark of any view). A page without charts
+    stays itself (the Room poll draws its own presentation mode)."""
     if page.url_path == present_page.url_path:
         return
     raw = _url_params()
@@ -256,8 +257,9 @@ def present_elsewhere(page, present_page, dataset: Dataset) -> None:  # st.Page 
 
     choices = view_choices(dataset)
     state = resolve(parse_query_params(raw, choices.vocabulary)[0], choices).state
-    sequence = page_sequence(page.url_path or "home", state, choices.vocabulary)
-    st.switch_page(present_page, query_params=step_params(sequence, 1))
+    sequence = page_sequence(page.url_path or "home", state)
+    if sequence is not None:
+        st.switch_page(present_page, query_params=step_params(sequence, 1))
 
 
 def _adopt_sidebar_filters(parsed: FilterState, raw: Mapping[str, list[str]]) -> None:

@@ -196,3 +196,15 @@ def test_the_agreement_sorts_every_cell(dataset: Dataset) -> None:
     assert figure.data[0].text[0][0] == f"75% {BOOK_MARK}"
     assert figure.data[0].text[1][1] == ""  # nobody answered and the book is silent
     assert room_summary(table.assign(answered=0), 0).startswith("No answer yet")
+
+
+def test_the_facilitator_projects_the_room_and_back_twice(room_db) -> None:
+    facilitator, code, _ = open_room()
+    for projecting in (True, False, True):
+        facilitator.toggle(key="present").set_value(projecting).run()
+        assert not facilitator.exception
+        chrome = [h for h in facilitator.get("html") if "stSidebar" in h.proto.body]
+        assert bool(chrome) == projecting
+        assert f"Room code: `{code}`" in text(facilitator)  # the room stays on screen either way
+    participant = room_page({"room": code, "present": "1"})
+    assert not [h for h in participant.get("html") if "stSidebar" in h.proto.body]  # not the facilitator's

@@ -33,8 +33,8 @@ from components.room import (
     server_base_url,
 )
 from components.state import view_choices
-from components.ui import LOGGER, md, tables_ready
-from components.widgets import BIND
+from components.ui import LOGGER, md, presentation_chrome, tables_ready
+from components.widgets import BIND, flag
 
 REFRESH_S = 3  # the facilitator's results: a participant's answer shows within this, plus a run
 TOKEN_KEY = "h2061_room_token"
@@ -241,6 +241,13 @@ def results_slide() -> bytes:
 
 if facilitator:
     join = join_url(base_url(), format_code(code))
+    projecting = flag(
+        "Presentation mode",
+        "present",
+        help="Project the room: no sidebar or toolbar; the code, the QR code and the live results fill the screen.",
+    )
+    if projecting:
+        presentation_chrome()
     st.subheader(md(info.title))
     left, right = st.columns([3, 2], vertical_alignment="top")
     with left:
