@@ -6,7 +6,7 @@ the step live in the URL (``seq``, ``step``), so a facilitator bookmarks a link 
 arrow keys step through it.
 """
 
-from urllib.parse import urlencode
+from urllib.parse import urlencode, urlsplit
 
 import streamlit as st
 
@@ -216,9 +216,11 @@ st.markdown(f"#### {md(step_heading(step, vocabulary))}")
 render_chart(step.chart_id, step_context(step, dataset))
 
 st.subheader("Share")
-link = "/present?" + urlencode({"present": "true", "seq": sequence.code(), "step": current})
+origin = urlsplit(st.context.url or "")
+base = f"{origin.scheme}://{origin.netloc}" if origin.scheme in ("http", "https") and origin.netloc else ""
+link = f"{base}/present?" + urlencode({"present": "true", "seq": sequence.code(), "step": 1})
 st.caption(
-    "This page's address holds the sequence and the step. Add `present=true` to open it full screen; "
-    "the sidebar's *Download all charts* builds its slide deck, one slide per step."
+    "Open this link to present the sequence full screen from its first step (this page's own address holds "
+    "the step shown too). The sidebar's *Download all charts* builds its slide deck, one slide per step."
 )
 st.code(link, language=None, wrap_lines=True)
