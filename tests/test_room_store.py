@@ -17,8 +17,10 @@ import shutil
 import socket
 import struct
 import subprocess
+import sys
 import tempfile
 import threading
+import types
 import uuid
 import xml.etree.ElementTree as ET
 from collections import Counter
@@ -760,8 +762,17 @@ def _process_context() -> multiprocessing.context.BaseContext:
 
 
 def _run_all(workers: list) -> None:
-    for worker in workers:
-        worker.start()
+    # A child re-runs the parent's ``__main__`` file before its target; after an AppTest in the
+    # same process that is the app's script (Streamlit runs it as ``__main__``), so the children
+    # start from a bare ``__main__`` instead.
+    saved = sys.modules.get("__main__")
+    sys.modules["__main__"] = types.ModuleType("__main__")
+    try:
+        for worker in workers:
+            worker.start()
+    finally:
+        if saved is not None:
+            sys.modules["__main__"] = saved
     for worker in workers:
         worker.join(timeout=120)
         if worker.is_alive():
