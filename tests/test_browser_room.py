@@ -16,7 +16,7 @@ from urllib.parse import parse_qs, urlsplit
 import pytest
 
 from .browser_support import streamlit_server
-from .test_browser_interactions import new_page, settle
+from .test_browser_interactions import eventually, new_page, settle
 
 pytestmark = pytest.mark.browser
 
@@ -81,8 +81,8 @@ def test_three_phones_answer_and_the_facilitator_sees_them_live(browser, tmp_pat
         while participants_shown(facilitator) != "3" and time.monotonic() < deadline:
             facilitator.wait_for_timeout(250)
         assert participants_shown(facilitator) == "3", "the facilitator's results did not show all three answers"
-        title = facilitator.locator('[data-testid="stPlotlyChart"] .gtitle').first.text_content()
-        assert "3 participants" in title
+        title = facilitator.locator('[data-testid="stPlotlyChart"] .gtitle').first
+        eventually(facilitator, lambda: "3 participants" in title.text_content(), True, "the heatmap's title")
 
         # A participant with a made-up key gets the participant's view: no close, clear or export.
         intruder = phones[0]
