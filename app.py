@@ -39,6 +39,7 @@ PAGES = {
             "views/destinations.py", title="Destinations", icon=":material/travel_explore:", url_path="destinations"
         ),
         st.Page("views/cooperation.py", title="Cooperation", icon=":material/handshake:", url_path="cooperation"),
+        st.Page("views/consortium.py", title="Consortium sketch", icon=":material/groups:", url_path="consortium"),
         st.Page("views/missions.py", title="Missions", icon=":material/rocket_launch:", url_path="missions"),
         st.Page("views/agencies.py", title="Agencies", icon=":material/public:", url_path="agencies"),
     ],

@@ -57,6 +57,7 @@ def test_registry_ids_are_unique_and_pages_known() -> None:
         "missions",
         "agencies",
         "present",
+        "consortium",
     }
 
 

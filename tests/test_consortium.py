@@ -425,7 +425,7 @@ def test_the_summary_of_a_real_group_names_what_it_lacks(dataset: Dataset) -> No
 
 def test_the_registered_chart_follows_focus_and_agencies(dataset: Dataset) -> None:
     spec = CHARTS_BY_ID["consortium_capabilities"]
-    assert spec.page == "cooperation" and "focus" in spec.reads and "agencies" in spec.reads
+    assert spec.page == "consortium" and "focus" in spec.reads and "agencies" in spec.reads
     assert "modes" not in spec.reads
     state = FilterState(focus="giant_planets", agencies=("esa", "nasa"))
     figure, summary = build("consortium_capabilities", ChartContext(dataset, state, today=TODAY))
@@ -447,7 +447,7 @@ def test_with_no_agency_chosen_the_chart_shows_the_three_busiest(dataset: Datase
     assert summary.startswith("Moon: " + joined_names([names[a] for a in busiest]) + " together")
 
 
-# ---------------------------------------------------------------- on the Cooperation page
+# ---------------------------------------------------------------- on its page
 
 
 def test_the_sketch_follows_its_destination_and_the_sidebar_agencies_changed_twice() -> None:
@@ -457,7 +457,8 @@ def test_the_sketch_follows_its_destination_and_the_sidebar_agencies_changed_twi
     from streamlit.testing.v1 import AppTest
 
     at = AppTest.from_file(str(Path(__file__).resolve().parent.parent / "app.py"), default_timeout=120)
-    at.switch_page("views/cooperation.py").run()
+    at.run()
+    at.switch_page("views/consortium.py").run()
 
     def sketch_title() -> str:
         charts = [json.loads(c.proto.spec) for c in at.get("plotly_chart") if c.key == "chart_consortium_capabilities"]
@@ -474,6 +475,8 @@ def test_the_sketch_follows_its_destination_and_the_sidebar_agencies_changed_twi
     assert "ESA, NASA and JAXA" in sketch_title()
     captions = " ".join(c.value for c in at.caption)
     assert "the agencies chosen in the sidebar" in captions
+    heritage = at.dataframe[0].value
+    assert list(heritage.index) == ["ESA", "NASA", "JAXA", "Together (a shared mission once)"]
     link = next(p for p in at.get("page_link") if p.proto.label == "Present this sketch")
     assert "consortium_capabilities" in link.proto.query_string and "focus%3Dgiant_planets" in link.proto.query_string
     assert not at.exception

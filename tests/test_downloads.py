@@ -44,12 +44,11 @@ def test_every_chart_has_a_menu_and_the_camera_button_names_the_file_alike() -> 
     at = open_page("views/cooperation.py", {"destination": "Moon", "years": ["1990", "2030"]})
     layouts = [g.key for g in at.get("button_group") if g.key.endswith("_export_layout")]
     charts = at.get("plotly_chart")
-    # the ladder, the matrix, one breakdown, recommended vs practised, the consortium sketch
-    assert len(layouts) == len(charts) == 5
+    assert len(layouts) == len(charts) == 4  # the ladder, the matrix, one breakdown, recommended vs practised
     names = [json.loads(c.proto.config)["toImageButtonOptions"] for c in charts]
     assert names[0] == {"format": "png", "filename": "cooperation_ladder_moon_1990-2030", "scale": 2}
     labels = [b.proto.label for b in at.main.get("download_button")]
-    assert labels[:3] == ["PNG (2×)", "SVG", "PDF"] and len(labels) == 15
+    assert labels[:3] == ["PNG (2×)", "SVG", "PDF"] and len(labels) == 12
 
 
 def test_the_menu_size_holds_when_changed_twice() -> None:
@@ -72,8 +71,8 @@ def test_download_all_builds_a_zip_then_a_deck_and_forgets_them_when_the_view_ch
     assert name == "horizon2061_cooperation-page_moon.zip"
     assert save_buttons(at)[0].startswith("Save horizon2061_cooperation-page_moon.zip (")
     files = zipfile.ZipFile(io.BytesIO(data)).namelist()
-    # the page's seven charts, each breakdown included (the page shows one at a time)
-    assert files[0] == "cooperation_ladder_moon.png" and files[-1] == "README.txt" and len(files) == 7 * 2 + 1
+    # the page's six charts, each breakdown included (the page shows one at a time)
+    assert files[0] == "cooperation_ladder_moon.png" and files[-1] == "README.txt" and len(files) == 6 * 2 + 1
 
     at.radio(key="export_kind").set_value("pptx").run()
     assert save_buttons(at) == []  # the ZIP was for the other form: nothing stale is offered
@@ -82,7 +81,7 @@ def test_download_all_builds_a_zip_then_a_deck_and_forgets_them_when_the_view_ch
     assert name == "horizon2061_cooperation-page_moon.pptx"
     from pptx import Presentation
 
-    assert len(Presentation(io.BytesIO(data)).slides) == 7 + 2
+    assert len(Presentation(io.BytesIO(data)).slides) == 6 + 2
 
     at.radio(key="export_scope").set_value("app").run()
     assert save_buttons(at) == []

@@ -50,6 +50,7 @@ def test_each_page_lists_the_charts_the_readme_promises() -> None:
     per_page = dict(re.findall(r"([A-Z][a-z]+(?: [a-z]+)?) (\d+)", promised[2]))
     pages = {"Home": "home", "Four pillars": "pillars", "Destinations": "destinations"}
     pages |= {"Cooperation": "cooperation", "Missions": "missions", "Agencies": "agencies", "Present": "present"}
+    pages |= {"Consortium sketch": "consortium"}
     assert {pages[name]: int(n) for name, n in per_page.items()} == {
         page: len(charts.charts_for(page)) for page in pages.values()
     }

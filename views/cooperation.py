@@ -3,11 +3,10 @@
 import pandas as pd
 import streamlit as st
 
-from components.charts import ChartContext, consortium_view
+from components.charts import ChartContext
 from components.data import get_dataset
 from components.filters import narrow
-from components.present import step_for
-from components.state import current_state, view_choices
+from components.state import current_state, link_params, view_choices
 from components.tables import column_config_for_frame, show_frame, with_names
 from components.ui import md, render_chart, tables_ready
 from components.widgets import choice_buttons, choice_select, set_choice
@@ -97,56 +96,6 @@ def breakdown() -> None:
     render_chart(f"cooperation_by_{state.breakdown}", ChartContext(dataset, state))
 
 
-@st.fragment
-def consortium_sketch() -> None:
-    """The sketch for the chosen destination and the sidebar's agencies: a new destination reruns
-    this part only."""
-    choice_select("Destination of the consortium", "focus", choices, current_state(dataset))
-    state = current_state(dataset)
-    sketch_ctx = ChartContext(dataset, state)
-    group = consortium_view(sketch_ctx)
-    members = vocabulary.names("agencies", group.members)
-    st.caption(
-        f"Members: {md(members)}"
-        + (
-            " (the agencies chosen in the sidebar)."
-            if state.agencies
-            else " (with no agency chosen in the sidebar: the three with the most missions here)."
-        )
-    )
-    render_chart("consortium_capabilities", sketch_ctx)
-    together = group.modes.assign(name=group.modes["mode_id"].map(vocabulary.modes))
-    st.markdown(
-        "**Table 7.1's modes here, practised together:** "
-        + "; ".join(f"{md(row.name)} {'✓' if row.practised_together else '✗ not yet'}" for row in together.itertuples())
-    )
-    shared = group.flown_together
-    if shared.empty:
-        st.caption("These agencies have not yet flown a mission together.")
-    else:
-        st.caption(
-            f"{len(shared)} missions flown or committed together, {int(shared['at_destination'].sum())} of them here."
-        )
-        show_frame(
-            with_names(
-                shared.assign(
-                    members=shared["members"].map(lambda ids: vocabulary.names("agencies", tuple(str(ids).split("|"))))
-                ),
-                vocabulary,
-            ),
-            ("name", "destination", "launch_year", "status", "cooperation_mode", "members"),
-            sort_by=("launch_year", "name"),
-            key="consortium_missions",
-        )
-    step = step_for("consortium_capabilities", state)
-    st.page_link(
-        "views/present.py",
-        label="Present this sketch",
-        icon=":material/slideshow:",
-        query_params={"present": "true", "seq": step.code()},
-    )
-
-
 st.subheader("Where each mode was used")
 st.caption("Click a square to list its missions, or choose a cell below.")
 
@@ -178,14 +127,12 @@ if state.modes:
 if tables_ready(dataset, "destination_modes"):
     render_chart("cooperation_recommended_vs_practised", ctx)
 
-st.subheader("A consortium sketch")
-st.markdown(
-    "Pick a destination here and a group of agencies in the sidebar (*Agencies*): what they have flown there, "
-    "which capabilities they cover together and which they lack, where they would depend on one member, and "
-    "which of the modes Table 7.1 recommends they have already practised together (ch. 7 §7.5; the autonomy "
-    "matrix as on the Agencies page)."
+st.page_link(
+    "views/consortium.py",
+    label="Sketch a consortium: what a group of agencies covers together at a destination",
+    icon=":material/groups:",
+    query_params=link_params(state, choices),
 )
-consortium_sketch()
 
 st.subheader("Cooperation models compared")
 st.markdown(

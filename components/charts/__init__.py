@@ -35,6 +35,7 @@ from components.charts.consortium import consortium_capabilities_figure
 from components.consortium import Sketch, default_members, sketch, sketch_summary
 from components.data import Dataset, load_basemap
 from components.filters import FilteredData, FilterState, filter_dataset, narrow
+from components.memo import shared
 from components.metrics import took_part
 from components.state import resolve, view_choices
 
@@ -306,9 +307,16 @@ def consortium_view(ctx: ChartContext) -> Sketch:
     or, if none is chosen, the three with the most missions there; against all modes (see
     ``_recommended``), with the programme rows the autonomy matrix reads."""
     view = filter_dataset(ctx.dataset, ctx.state.with_changes(modes=()))
-    members = ctx.state.agencies or default_members(view.missions, view.participants, _focus(ctx))
+    members = tuple(ctx.state.agencies) or tuple(default_members(view.missions, view.participants, _focus(ctx)))
+    return _consortium(ctx.dataset, view, _focus(ctx), members, ctx.state.as_of)
+
+
+@shared()
+def _consortium(dataset: Dataset, view: FilteredData, destination_id: str, members: tuple, as_of: int | None) -> Sketch:
+    """One sketch per dataset, sidebar selection, destination, group and year, shared by the
+    chart, the page's tables and every session (``filter_dataset`` gives the same view object)."""
     rows = pd.concat([view.missions, view.programmes])
-    return sketch(ctx.dataset, _focus(ctx), members, as_of=ctx.state.as_of, missions=rows)
+    return sketch(dataset, destination_id, members, as_of=as_of, missions=rows)
 
 
 CHARTS: tuple[ChartSpec, ...] = (
@@ -581,7 +589,7 @@ CHARTS: tuple[ChartSpec, ...] = (
     ChartSpec(
         "consortium_capabilities",
         "A consortium's capabilities at a destination",
-        "cooperation",
+        "consortium",
         lambda c: consortium_capabilities_figure(consortium_view(c), view_choices(c.dataset, c.today).vocabulary),
         lambda c: sketch_summary(consortium_view(c), view_choices(c.dataset, c.today).vocabulary),
         reads=("destinations", "agencies", "statuses", "years", "focus", "as_of"),  # never modes: see consortium_view
