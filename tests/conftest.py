@@ -15,6 +15,26 @@ if str(ROOT) not in sys.path:
 from components.data import DATA_DIR, Dataset, load_dataset  # noqa: E402
 
 
+@pytest.fixture(scope="session", autouse=True)
+def room_database(tmp_path_factory) -> Path:
+    """The room poll's database for the whole run: a scratch SQLite file, never the user's own
+    (~/.local/share/horizon2061/room.sqlite), and a join host that is this machine. Tests that
+    need a database of their own set ``H2061_ROOM_DB`` themselves; servers started by the
+    browser tests inherit this environment."""
+    import os
+
+    path = tmp_path_factory.mktemp("room") / "room.sqlite"
+    saved = {key: os.environ.get(key) for key in ("H2061_ROOM_DB", "H2061_ROOM_HOST")}
+    os.environ["H2061_ROOM_DB"] = str(path)
+    os.environ["H2061_ROOM_HOST"] = "127.0.0.1"
+    yield path
+    for key, value in saved.items():
+        if value is None:
+            os.environ.pop(key, None)
+        else:
+            os.environ[key] = value
+
+
 @pytest.fixture(scope="session")
 def dataset() -> Dataset:
     return load_dataset(DATA_DIR)

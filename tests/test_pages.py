@@ -21,6 +21,10 @@ PAGES = [
     "views/missions.py",
     "views/agencies.py",
     "views/data_sources.py",
+    "views/consortium.py",
+    "views/present.py",
+    "views/room.py",
+    "views/upload.py",
 ]
 ODD_QUERIES = [
     {"destination": "pluto"},
