@@ -291,7 +291,8 @@ def _lower(label: str) -> str:
 
 
 def capability_label(capability: str) -> str:
-    return AUTONOMY_LABELS.get(capability, capability.replace("_", " ").capitalize())
+    """The one label of a capability (``analysis.AUTONOMY_LABELS``, which names every capability)."""
+    return AUTONOMY_LABELS[capability]
 
 
 def sketch_summary(sketch: Sketch, vocabulary: Vocabulary) -> str:
