@@ -9,6 +9,7 @@ other table stays usable. Problems read like "data/missions.csv, row 12 (mission
 
 from __future__ import annotations
 
+import csv
 import io
 import json
 import os
@@ -149,7 +150,37 @@ def _decode_text(file_name: str, raw: bytes) -> str:
 _PARSER_LINE = re.compile(r"line (\d+)")
 
 
-def _parse_csv(spec: TableSpec, text: str) -> pd.DataFrame:
+def _ragged_line(text: str, blank_lines_ok: bool = False) -> str | None:
+    """The first record whose field count differs from the header's, in words, or None.
+
+    pandas fills a short row with empty cells, so a line cut short would pass unnoticed; the
+    standard tool (``frictionless validate``) rejects it, and so does the loader. A blank line,
+    even at the end, is refused for the same reason (uploads skip them: spreadsheets leave them)."""
+    reader = csv.reader(io.StringIO(text))
+    header = next(reader, None)
+    if header is None:
+        return None
+    for record in reader:
+        if not record:
+            if blank_lines_ok:
+                continue
+            return f"line {reader.line_num} is blank; remove it"
+        if len(record) != len(header):
+            hint = "a line cut short, or a missing comma" if len(record) < len(header) else "check quotes and commas"
+            return (
+                f"line {reader.line_num} has a different number of fields than the header "
+                f"({len(record)}, not {len(header)}: {hint})"
+            )
+    return None
+
+
+def _parse_csv(spec: TableSpec, text: str, blank_lines_ok: bool = False) -> pd.DataFrame:
+    try:
+        ragged = _ragged_line(text, blank_lines_ok)
+    except csv.Error:
+        ragged = "a quoted field is not closed (check quotes)"
+    if ragged:
+        raise DataFileError(spec.file_name, ragged)
     try:
         frame = pd.read_csv(
             io.StringIO(text),
@@ -314,7 +345,7 @@ def _describe_failure(spec: TableSpec, check: str, column: str | None, value: ob
     if check == "pattern" and col is not None:
         if col.pattern and "a-z0-9" in col.pattern:
             return f"'{shown}' is not a valid id (lowercase letters, digits and single underscores)"
-        return f"'{shown}' does not have the expected format ({col.pattern})"
+        return f"'{shown}' does not have the expected format ({(col.pattern_hint or col.pattern).replace('`', '')})"
     if check == "max_length" and col is not None:
         return f"the text is longer than {col.max_length} characters"
     if check == "not_nullable":

@@ -280,7 +280,7 @@ def _read_cells(name: str, raw: bytes) -> tuple[TableSpec, pd.DataFrame, list[in
     text = _csv_text(raw) if extension == ".csv" else _xlsx_text(raw)
     spec = _detect(text)
     try:
-        frame = _parse_csv(spec, text)
+        frame = _parse_csv(spec, text, blank_lines_ok=True)
     except DataFileError as exc:
         raise _FileProblem(exc.reason, spec.name) from None
     # Rows left wholly empty (a spreadsheet's formatted blank lines) are skipped; the others keep

@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 import pandas as pd
 
 from components.data import Dataset
-from components.schema import MISSION_STATUSES, MODE_IDS, TABLES
+from components.schema import COLUMN_TITLES, MISSION_STATUSES, MODE_IDS, TABLES
 
 NATIONAL = "national"
 NATIONAL_LABEL = "National (no foreign partner)"
@@ -72,20 +72,9 @@ def agency_labels(agencies: pd.DataFrame) -> dict[str, str]:
     return dict(zip(agencies["agency_id"], agencies["short_name"], strict=True))
 
 
-COLUMN_LABELS: dict[str, str] = {
-    "source_url": "Source link",
-    "in_table_7_1": "In Table 7.1",
-    "hq_lat": "HQ latitude",
-    "hq_lon": "HQ longitude",
-    "hq_city": "HQ city",
-    "failure_phase": "Failure phase",
-    "carrier_mission_id": "Carried by (mission id)",
-}
-
-
 def column_label(column: str) -> str:
-    """A table column's header: its name in words, as the data dictionary (data/README.md) spells it."""
-    return COLUMN_LABELS.get(column) or column.replace("_", " ").capitalize()
+    """A table column's header: its title in data/datapackage.json (derived columns: its name in words)."""
+    return COLUMN_TITLES.get(column) or column.replace("_", " ").capitalize()
 
 
 def _fold(text: str) -> str:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import csv
-import re
 from pathlib import Path
 
 import pandas as pd
@@ -26,16 +25,6 @@ def test_every_row_has_a_source(dataset: Dataset, name: str) -> None:
     frame = dataset.table(name)
     assert frame["source"].notna().all()
     assert (frame["source"].str.strip().str.len() >= 5).all()
-
-
-@pytest.mark.parametrize("spec", TABLES, ids=TABLE_NAMES)
-def test_data_dictionary_documents_every_column(spec) -> None:
-    readme = (DATA_DIR / "README.md").read_text(encoding="utf-8")
-    section = re.search(rf"^## {re.escape(spec.file_name)}.*?(?=^## |\Z)", readme, flags=re.M | re.S)
-    assert section, f"data/README.md has no section for {spec.file_name}"
-    documented = set(re.findall(r"^\| ([a-z_0-9, ]+) \|", section.group(0), flags=re.M))
-    names = {name.strip() for cell in documented for name in cell.split(",")}
-    assert set(spec.column_names) <= names, f"undocumented: {set(spec.column_names) - names}"
 
 
 def test_no_stray_csv_files() -> None:

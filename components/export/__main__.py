@@ -5,8 +5,9 @@ or repeated) and the same checks: ``--destination moon --agency esa,jaxa --years
 Values that a link would drop are named on stderr and dropped here too; ``--strict`` makes
 them an error. By default every registered chart is written, one file per image named by
 the chart's stable id (long timelines in parts); ``--charts`` picks some, ``--list`` names
-them all. Exit status: 0 done, 1 export failed (no browser, a chart that could not be
-drawn), 2 bad arguments.
+them all. ``--format datapackage`` writes the dataset itself instead, the rows these filters
+keep, as one ZIP (``components.package``); it needs no browser. Exit status: 0 done, 1 export
+failed (no browser, a chart that could not be drawn), 2 bad arguments.
 """
 
 from __future__ import annotations
@@ -27,6 +28,7 @@ from components.present import CUSTOM, parse_sequence, sequence_items
 from components.state import resolve, view_choices
 
 BUNDLES = ("zip", "pptx")
+DATAPACKAGE = "datapackage"  # the dataset itself, not its charts (``components.package``)
 
 
 class _Parser(argparse.ArgumentParser):
@@ -41,7 +43,11 @@ def parser() -> argparse.ArgumentParser:
         epilog="Filters take the same names and values as the app's URL, e.g. "
         "--destination moon --agency ESA,JAXA --years 1990 2030 --focus giant_planets.",
     )
-    p.add_argument("--format", choices=(*FORMATS, *BUNDLES), help="png, svg, pdf (one file per image), zip or pptx")
+    p.add_argument(
+        "--format",
+        choices=(*FORMATS, *BUNDLES, DATAPACKAGE),
+        help="png, svg, pdf (one file per image), zip or pptx; datapackage: the filtered dataset as a ZIP",
+    )
     p.add_argument("--out", type=Path, help="the folder to write to (created if missing)")
     p.add_argument("--charts", action="append", default=[], metavar="ID,ID", help="chart ids (default: every chart)")
     p.add_argument("--layout", choices=tuple(LAYOUTS), default="screen", help="image size: screen or slides (16:9)")
@@ -125,6 +131,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         args.out.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
         return _fail(f"cannot write to {args.out}: {exc.strerror or exc}", 2)
+    if args.format == DATAPACKAGE:
+        return _write_package(args.out, dataset, state, choices.vocabulary)
     progress = _progress(args.quiet)
     with Renderer() as renderer:
         if not renderer.available:
@@ -164,6 +172,19 @@ def _export(args, dataset, state, charts, renderer: Renderer, progress) -> int:
     progress(len(items), len(items), "done")
     for item in items:
         print(args.out / item.file_name(args.format))
+    return 0
+
+
+def _write_package(out: Path, dataset, state: FilterState, vocabulary) -> int:
+    from components.package import package_name, package_zip
+
+    try:
+        data = package_zip(dataset, state, vocabulary)
+    except ValueError as exc:
+        return _fail(f"the dataset has problems, so no package is written: {exc}", 1)
+    path = out / f"{package_name(state, vocabulary)}.zip"
+    path.write_bytes(data)
+    print(path)
     return 0
 
 
