@@ -56,42 +56,25 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
-import math
 import os
-import statistics
 import sys
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import parse_qsl, urlencode
 
-import websockets
-from streamlit.proto.BackMsg_pb2 import BackMsg
-from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
-
 ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
+from bench.protocol import KEEPALIVE_S, Dropped, Session, rounded, string_array, summary  # noqa: E402
 from bench.rerun import URL_PATHS  # noqa: E402
 from tests.browser_support import streamlit_server  # noqa: E402
 
-KEEPALIVE_S = 20
 # Source files are not watched: an edit made while the benchmark runs changes nothing mid-run.
 SERVER_ENV = {"STREAMLIT_SERVER_FILE_WATCHER_TYPE": "none"}
 FILTER_KEY = "destination"
 FILTER_VALUE = "Moon"
-FINISHED = ForwardMsg.ScriptFinishedStatus
-STATUS_NAMES = {
-    FINISHED.FINISHED_SUCCESSFULLY: "finished",
-    FINISHED.FINISHED_WITH_COMPILE_ERROR: "compile_error",
-    FINISHED.FINISHED_EARLY_FOR_RERUN: "rerun",
-    FINISHED.FINISHED_FRAGMENT_RUN_SUCCESSFULLY: "fragment_finished",
-}
-
-
-class Dropped(Exception):
-    """The connection ended before the client was done."""
 
 
 @dataclass
@@ -101,175 +84,69 @@ class Visitor:
     index: int
     page: str
     base: str
-    connect_s: float | None = None
     connected_at: float | None = None
     first_run_s: float | None = None
     first_status: str | None = None
     filter_change_s: float | None = None
     filter_status: str | None = None
-    reruns: int = 0
-    references: int = 0
     dropped: bool = False
     error: str | None = None
-    page_errors: list[str] = field(default_factory=list)
-    # Protocol state, as a browser tab keeps it.
-    page_hash: str = ""
-    query_string: str = ""
-    filter_id: str | None = None
-    filter_options: list[str] = field(default_factory=list)
-    cached_hashes: set[str] = field(default_factory=set)
-    finished: asyncio.Queue = field(default_factory=asyncio.Queue)
+    session: Session = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.session = Session(self.base, URL_PATHS[self.page])
 
     @property
     def done(self) -> bool:
         return self.filter_change_s is not None
 
+    @property
+    def page_errors(self) -> list[str]:
+        return self.session.page_errors
+
     def report(self) -> dict:
         return {
             "page": self.page,
-            "connect_s": _round(self.connect_s),
-            "first_run_s": _round(self.first_run_s),
+            "connect_s": rounded(self.session.connect_s),
+            "first_run_s": rounded(self.first_run_s),
             "first_status": self.first_status,
-            "filter_change_s": _round(self.filter_change_s),
+            "filter_change_s": rounded(self.filter_change_s),
             "filter_status": self.filter_status,
-            "reruns": self.reruns,
-            "references": self.references,
+            "reruns": self.session.reruns,
+            "references": self.session.references,
             "dropped": self.dropped,
             "error": self.error,
             "page_errors": self.page_errors,
         }
 
 
-def _round(value: float | None) -> float | None:
-    return None if value is None else round(value, 3)
-
-
-def _rerun_message(visitor: Visitor, *, first: bool, widget_value: list[str] | None = None) -> bytes:
-    """The ``rerun_script`` BackMsg the browser sends on arrival, or after a filter change."""
-    message = BackMsg()
-    state = message.rerun_script
-    path = URL_PATHS[visitor.page]
-    if first:
-        state.page_name = path  # a fresh tab names its page by its address; Home is ""
-    else:
-        state.page_script_hash = visitor.page_hash
-        state.cached_message_hashes.extend(sorted(visitor.cached_hashes))
-    state.query_string = visitor.query_string
-    if widget_value is not None and visitor.filter_id is not None:
-        widget = state.widget_states.widgets.add()
-        widget.id = visitor.filter_id
-        widget.string_array_value.data.extend(widget_value)
-    context = state.context_info
-    context.timezone = "UTC"
-    context.timezone_offset = 0
-    context.locale = "en-GB"
-    query = f"?{visitor.query_string}" if visitor.query_string else ""
-    context.url = f"{visitor.base}/{path}{query}"
-    context.is_embedded = False
-    context.color_scheme = "light"
-    return message.SerializeToString()
-
-
-def _handle(visitor: Visitor, message: ForwardMsg) -> None:
-    """Update the client's state from one ForwardMsg, as the browser would."""
-    if message.metadata.cacheable and message.hash:
-        visitor.cached_hashes.add(message.hash)
-    kind = message.WhichOneof("type")
-    if kind == "new_session":
-        visitor.page_hash = visitor.page_hash or message.new_session.page_script_hash
-    elif kind == "navigation":
-        if message.navigation.page_script_hash:
-            visitor.page_hash = message.navigation.page_script_hash
-    elif kind == "page_info_changed":
-        visitor.query_string = message.page_info_changed.query_string
-    elif kind == "ref_hash":
-        visitor.references += 1  # the browser fills it in from what it already holds; nothing to answer
-    elif kind == "delta" and message.delta.WhichOneof("type") == "new_element":
-        element = message.delta.new_element
-        element_type = element.WhichOneof("type")
-        if element_type == "multiselect" and element.multiselect.id.endswith(f"-{FILTER_KEY}"):
-            visitor.filter_id = element.multiselect.id
-            visitor.filter_options = list(element.multiselect.options)
-        elif element_type == "exception":
-            visitor.page_errors.append(f"{element.exception.type}: {element.exception.message}"[:300])
-    elif kind == "script_finished":
-        visitor.finished.put_nowait(message.script_finished)
-
-
-async def _read(visitor: Visitor, connection) -> None:
-    async for data in connection:
-        message = ForwardMsg()
-        message.ParseFromString(data)
-        _handle(visitor, message)
-
-
-async def _wait_run(visitor: Visitor, reader: asyncio.Task) -> str:
-    """Wait for the end of the current run (following any rerun the app asks for); its status."""
-    while True:
-        getter = asyncio.ensure_future(visitor.finished.get())
-        await asyncio.wait({getter, reader}, return_when=asyncio.FIRST_COMPLETED)
-        if not getter.done():
-            getter.cancel()
-            error = reader.exception() if not reader.cancelled() else None
-            raise Dropped(f"connection closed: {error!r}" if error else "connection closed by the server")
-        status = getter.result()
-        if status == FINISHED.FINISHED_EARLY_FOR_RERUN:
-            visitor.reruns += 1
-            continue
-        return STATUS_NAMES.get(status, str(status))
-
-
 async def _visit(visitor: Visitor, start: asyncio.Event, all_done: asyncio.Event, finished: set[int]) -> None:
-    uri = visitor.base.replace("http://", "ws://", 1) + "/_stcore/stream"
-    first = _rerun_message(visitor, first=True)
+    session = visitor.session
     await start.wait()
-    reader: asyncio.Task | None = None
-    connection = None
     try:
-        began = time.perf_counter()
-        try:
-            connection = await websockets.connect(
-                uri,
-                subprotocols=["streamlit"],
-                origin=visitor.base,
-                ping_interval=KEEPALIVE_S,
-                ping_timeout=KEEPALIVE_S,
-                max_size=None,
-                open_timeout=60,
-            )
-        except (OSError, TimeoutError, websockets.exceptions.WebSocketException) as exc:
-            raise Dropped(f"could not connect: {exc!r}") from exc
+        await session.open()
         visitor.connected_at = time.perf_counter()
-        visitor.connect_s = visitor.connected_at - began
-        reader = asyncio.create_task(_read(visitor, connection))
 
         began = time.perf_counter()
-        await connection.send(first)
-        visitor.first_status = await _wait_run(visitor, reader)
+        visitor.first_status = await session.run(first=True)
         visitor.first_run_s = time.perf_counter() - began
-        if visitor.filter_id is None:
+        found = session.widget(FILTER_KEY)
+        if found is None or found[0] != "multiselect":
             raise RuntimeError("the page showed no destination filter")
-        if FILTER_VALUE not in visitor.filter_options:
-            raise RuntimeError(f"{FILTER_VALUE!r} is not among the filter's options {visitor.filter_options}")
+        if FILTER_VALUE not in found[1].options:
+            raise RuntimeError(f"{FILTER_VALUE!r} is not among the filter's options {list(found[1].options)}")
 
-        query = [(k, v) for k, v in parse_qsl(visitor.query_string, keep_blank_values=True) if k != FILTER_KEY]
-        visitor.query_string = urlencode([*query, (FILTER_KEY, FILTER_VALUE)])
-        page_hash = visitor.page_hash
+        query = [(k, v) for k, v in parse_qsl(session.query_string, keep_blank_values=True) if k != FILTER_KEY]
+        session.query_string = urlencode([*query, (FILTER_KEY, FILTER_VALUE)])
+        page_hash = session.page_hash
         began = time.perf_counter()
-        await connection.send(_rerun_message(visitor, first=False, widget_value=[FILTER_VALUE]))
-        visitor.filter_status = await _wait_run(visitor, reader)
+        visitor.filter_status = await session.run([string_array(found[1].id, [FILTER_VALUE])])
         visitor.filter_change_s = time.perf_counter() - began
-        if visitor.page_hash != page_hash:
+        if session.page_hash != page_hash:
             raise RuntimeError("the filter change showed another page")
 
         finished.add(visitor.index)
-        waiter = asyncio.ensure_future(all_done.wait())
-        await asyncio.wait({waiter, reader}, return_when=asyncio.FIRST_COMPLETED)
-        if not waiter.done():
-            waiter.cancel()
-            raise Dropped("connection closed while waiting for the other visitors")
-    except websockets.exceptions.ConnectionClosed as exc:
-        visitor.dropped, visitor.error = True, f"connection closed: {exc!r}"
+        await session.wait_or_drop(all_done)
     except Dropped as exc:
         visitor.dropped, visitor.error = True, str(exc)
     except asyncio.CancelledError:
@@ -280,10 +157,7 @@ async def _visit(visitor: Visitor, start: asyncio.Event, all_done: asyncio.Event
         visitor.error = f"{type(exc).__name__}: {exc}"
     finally:
         finished.add(visitor.index)
-        if reader is not None:
-            reader.cancel()
-        if connection is not None:
-            await connection.close()
+        await session.close()
 
 
 async def _burst(base: str, pages: list[str], sessions: int, timeout: float) -> list[Visitor]:
@@ -309,19 +183,6 @@ async def _burst(base: str, pages: list[str], sessions: int, timeout: float) -> 
         if visitor.error is None and not visitor.done:
             visitor.error = "timed out"
     return visitors
-
-
-def _summary(values: list[float]) -> dict:
-    if not values:
-        return {"median": None, "p95": None, "max": None, "n": 0}
-    ordered = sorted(values)
-    p95 = ordered[max(0, math.ceil(0.95 * len(ordered)) - 1)]
-    return {
-        "median": round(statistics.median(ordered), 3),
-        "p95": round(p95, 3),
-        "max": round(ordered[-1], 3),
-        "n": len(ordered),
-    }
 
 
 def measure(sessions: int = 25, pages=("Home", "Agencies"), timeout: float = 180.0) -> dict:
@@ -360,22 +221,22 @@ def measure(sessions: int = 25, pages=("Home", "Agencies"), timeout: float = 180
         "timed_out": sum(v.error == "timed out" for v in visitors),
         "completed": sum(v.done for v in visitors),
         "errors": errors,
-        "first_run_s": _summary([v.first_run_s for v in visitors if v.first_run_s is not None]),
-        "filter_change_s": _summary([v.filter_change_s for v in visitors if v.filter_change_s is not None]),
-        "connect_s": _summary([v.connect_s for v in visitors if v.connect_s is not None]),
-        "connected_within_s": _round(max(connected) - min(connected)) if connected else None,
+        "first_run_s": summary([v.first_run_s for v in visitors if v.first_run_s is not None]),
+        "filter_change_s": summary([v.filter_change_s for v in visitors if v.filter_change_s is not None]),
+        "connect_s": summary([v.session.connect_s for v in visitors if v.session.connect_s is not None]),
+        "connected_within_s": rounded(max(connected) - min(connected)) if connected else None,
         "pages": counts,
         "per_page": {
             page: {
-                "first_run_s": _summary([v.first_run_s for v in visitors if v.page == page and v.first_run_s]),
-                "filter_change_s": _summary(
+                "first_run_s": summary([v.first_run_s for v in visitors if v.page == page and v.first_run_s]),
+                "filter_change_s": summary(
                     [v.filter_change_s for v in visitors if v.page == page and v.filter_change_s]
                 ),
             }
             for page in pages
         },
         "warm_up": {
-            v.page: {"first_run_s": _round(v.first_run_s), "filter_change_s": _round(v.filter_change_s)}
+            v.page: {"first_run_s": rounded(v.first_run_s), "filter_change_s": rounded(v.filter_change_s)}
             for v in warm_up
         },
         "keepalive_s": KEEPALIVE_S,

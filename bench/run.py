@@ -12,13 +12,21 @@ Measures, in one run and against baselines measured alongside:
 - image export: the browser's cold start, a warm PNG, SVG and PDF, the app's whole slide
   deck and ZIP (``bench/export.py``);
 - the room poll: answers a second from 40 writers on SQLite, and the time from a submit to
-  the facilitator's screen in Chromium (``bench/room.py``).
+  the facilitator's screen in Chromium (``bench/room.py``);
+- a workshop room, steady: 25 sessions changing filters for 60 s while 40 phones answer the
+  poll on its page, a person's chart and the facilitator's screen in Chromium, and the
+  server's memory per session (``bench/room_load.py``);
+- two replicas behind nginx with the poll on PostgreSQL, twice the room, against one replica
+  (``bench/replicas.py``);
+- start-up: to a healthy server, to the first page, and the app's import time
+  (``bench/startup.py``).
 
 Every figure is a median of at least five timed runs. Results go to ``bench/results.json``
 and ``bench/results.md``.
 
     python -m bench.run [--changes 6] [--pages Home Agencies] [--skip-synthetic]
                         [--skip-browser] [--skip-burst] [--skip-export] [--skip-room] [--sessions 25]
+                        [--skip-room-load] [--skip-replicas] [--skip-startup]
 """
 
 from __future__ import annotations
@@ -51,7 +59,10 @@ def main() -> int:
     parser.add_argument("--skip-burst", action="store_true", help="leave out the burst of sessions")
     parser.add_argument("--skip-export", action="store_true", help="leave out the image export times")
     parser.add_argument("--skip-room", action="store_true", help="leave out the room poll's figures")
-    parser.add_argument("--sessions", type=int, default=25, help="sessions in the burst")
+    parser.add_argument("--skip-room-load", action="store_true", help="leave out the steady workshop room")
+    parser.add_argument("--skip-replicas", action="store_true", help="leave out two replicas behind nginx")
+    parser.add_argument("--skip-startup", action="store_true", help="leave out the start-up and import times")
+    parser.add_argument("--sessions", type=int, default=25, help="sessions in the burst and the steady room")
     args = parser.parse_args()
     changes = max(5, args.changes)
 
@@ -110,10 +121,35 @@ def main() -> int:
 
         results["room"] = room.measure()
         print("room", json.dumps(results["room"]), flush=True)
+    results.update(extended(args, changes))
     (HERE / "results.json").write_text(json.dumps(results, indent=2) + "\n", encoding="utf-8")
     (HERE / "results.md").write_text(_markdown(results), encoding="utf-8")
     print("wrote bench/results.json and bench/results.md")
     return 0
+
+
+def extended(args: argparse.Namespace, changes: int) -> dict[str, object]:
+    """The steady room, the replicas and the start-up, as the flags allow; each stamped with its time."""
+    found: dict[str, object] = {}
+    if not args.skip_room_load:
+        from bench import room_load
+
+        found["room_load"] = room_load.measure(args.sessions, changes=changes, browser=not args.skip_browser)
+        print("room load", json.dumps(found["room_load"]["steady"]["filter_change_s"]), flush=True)
+    if not args.skip_replicas:
+        from bench import replicas
+
+        found["replicas"] = replicas.measure(args.sessions)
+        print("replicas", json.dumps(found["replicas"].get("throughput_ratio")), flush=True)
+    if not args.skip_startup:
+        from bench import startup
+
+        found["startup"] = startup.measure(changes)
+        print("startup", json.dumps(found["startup"]["app"]), flush=True)
+    stamp = datetime.now(UTC).isoformat(timespec="seconds")
+    for value in found.values():
+        value["when"] = stamp
+    return found
 
 
 def _cell(row: dict, key: str) -> str:
@@ -207,10 +243,146 @@ def _markdown(results: dict) -> str:
             f"with the live refresh every 3 s and no reload: **{screen['median_s']:.2f} s** median, "
             f"{screen['max_s']:.2f} s at most, over {screen['repeats']} submits.",
         ]
+    lines += _room_load_lines(results.get("room_load"))
+    lines += _replicas_lines(results.get("replicas"))
+    lines += _startup_lines(results.get("startup"))
     loads = results["load_s"]
     lines += ["", "## Dataset load and validation", "", "| data | seconds |", "|---|---|"]
     lines += [f"| {key.replace('_', ' ')} | {value:.2f} |" for key, value in loads.items()]
     return "\n".join(lines) + "\n"
+
+
+def _s(value: float | None) -> str:
+    return "–" if value is None else f"{value:.2f} s"
+
+
+def _times(row: dict) -> str:
+    return f"{_s(row['median'])} | {_s(row['p95'])} | {_s(row['max'])} | {row['n']}"
+
+
+def _met(ok: bool) -> str:
+    return "met" if ok else "**not met**"
+
+
+def _room_load_lines(room: dict | None) -> list[str]:
+    if not room:
+        return []
+    steady, alone, memory = room["steady"], room["single_session"], room["memory"]
+    goals, answers = room["goals"], room["steady"]["answers"]
+    rss = ", ".join(f"{n} → {mb:.0f} MB" for n, mb in memory["rss_mb"].items())
+    lines = [
+        "",
+        f"## A workshop room, steady ({room['when']})",
+        "",
+        f"{steady['sessions']} protocol-level sessions over Home, Destinations, Cooperation, Missions and "
+        f"Agencies, each changing the sidebar destination filter after exponential gaps of 10 s on average, "
+        f"for {steady['duration_s']:.0f} s; meanwhile {steady['participants']} phones join the poll page "
+        f"within 5 s and send answers at random within 30 s, one person changes the filter in Chromium and "
+        f"the facilitator's screen is open in Chromium. Poll on {room['database']}. The single session is "
+        "one session alone opening each page and changing its filter, before and after the load (medians "
+        f"{alone['before_after_median_s'][0]:.2f} and {alone['before_after_median_s'][1]:.2f} s), pooled. "
+        f"Load average (1 min) {room['load_avg_1min']['before']} before, {room['load_avg_1min']['after']} after.",
+        "",
+        "| | median | p95 | max | n |",
+        "|---|---|---|---|---|",
+        f"| filter change, under load | {_times(steady['filter_change_s'])} |",
+        f"| filter change, single session | {_times(alone['filter_change_s'])} |",
+        f"| first run, under load | {_times(steady['first_run_s'])} |",
+        f"| first run, single session | {_times(alone['first_run_s'])} |",
+        f"| poll submit to acknowledgement | {_times(steady['submit_ack_s'])} |",
+    ]
+    browser = room.get("browser")
+    if browser:
+        lines += [
+            f"| Chromium: filter change to new chart, under load | {_times(browser['person_chart_s'])} |",
+            f"| Chromium: filter change to new chart, alone | {_times(browser['person_chart_alone_s'])} |",
+            f"| submit to facilitator's screen, under load | {_times(browser['submit_to_screen_s'])} |",
+            f"| submit to facilitator's screen, alone | {_times(browser['submit_to_screen_alone_s'])} |",
+        ]
+    p95 = room["p95_ratio"]
+    lines += [
+        "",
+        f"- Under load ÷ single session: p50 **{room['p50_ratio']}×**, p95 **{p95}×** "
+        f"(goal p95 < {goals['p95_ratio']:g}×: {_met(p95 is not None and p95 < goals['p95_ratio'])}).",
+    ]
+    if browser:
+        screen, goal = browser["submit_to_screen_s"], goals["submit_to_screen_s"]
+        lines.append(
+            f"- Submit to the facilitator's screen under load: p95 **{_s(screen['p95'])}**, at most "
+            f"{_s(screen['max'])} (goal ≤ {goal:g} s: {_met(screen['p95'] is not None and screen['p95'] <= goal)})."
+        )
+    lines += [
+        f"- Runs completed: {steady['runs_completed']} ({steady['reruns_per_s']} a second, of which "
+        f"{steady['filter_changes_per_s']} filter changes). Dropped connections: **{steady['dropped']}**; "
+        f"errors: **{len(steady['errors'])}**.",
+        f"- Answers: {answers['acknowledged']} acknowledged by the page (of {answers['submitted']} sent, from "
+        f"{answers['respondents_acknowledged']} phones), **{answers['written']}** in the database: "
+        f"**{answers['lost']} lost**.",
+        f"- Server peak RSS (process tree, sampled every 0.25 s): **{room['peak_rss_mb']:.0f} MB** "
+        f"(goal < {goals['peak_rss_mb']:.0f} MB: {_met(room['peak_rss_mb'] < goals['peak_rss_mb'])}).",
+        f"- Memory with sessions held open, on a fresh warm server: {rss}; **{memory['per_session_mb']:.2f} MB per "
+        f"added session**, so {memory['budget_mb']:.0f} MB holds about {memory['sessions_in_budget']} sessions "
+        "by memory alone (the processor gives out long before: see the times above).",
+    ]
+    return lines
+
+
+def _replicas_lines(replicas: dict | None) -> list[str]:
+    if not replicas:
+        return []
+    if "skipped" in replicas:
+        return ["", "## Two replicas behind nginx", "", f"Not measured: {replicas['skipped']}."]
+    one, two = replicas["one"], replicas["two"]
+
+    def row(run: dict) -> str:
+        split = " / ".join(str(n) for n in run["split"]["websocket_sessions"].values())
+        change = run["filter_change_s"]
+        peaks = " / ".join(f"{mb:.0f}" for mb in run["peak_rss_mb"])
+        answers = run["answers"]
+        return (
+            f"| {run['replicas']} | {run['sessions']} + {run['participants']} | {run['reruns_per_s']} | "
+            f"{_s(change['median'])} | {_s(change['p95'])} | {split} | {run['split']['cookies_on_two_replicas']} | "
+            f"{run['dropped']} | {len(run['errors'])} | {answers['acknowledged']} / {answers['written']} | {peaks} |"
+        )
+
+    return [
+        "",
+        f"## Two replicas behind nginx ({replicas['when']})",
+        "",
+        f"The same steady workload (no Chromium) through {replicas['proxy']}, poll on {replicas['database']}: "
+        "one replica with the room, then two replicas with twice the room. Every client loads its page over "
+        "HTTP first and keeps the sticky cookie nginx sets. The split counts websocket sessions per replica "
+        "in nginx's access log. Load average (1 min) "
+        f"{replicas['load_avg_1min']['before']} before, {replicas['load_avg_1min']['after']} after.",
+        "",
+        "| replicas | sessions + phones | reruns/s | filter change median | p95 | sessions per replica "
+        "| cookies on two replicas | dropped | errors | answers acknowledged / in PostgreSQL "
+        "| peak RSS per replica (MB) |",
+        "|---|---|---|---|---|---|---|---|---|---|---|",
+        row(one),
+        row(two),
+        "",
+        f"Throughput, two replicas ÷ one: **{replicas['throughput_ratio']}×**; filter-change p95: "
+        f"**{replicas['p95_ratio']}×**.",
+    ]
+
+
+def _startup_lines(startup: dict | None) -> list[str]:
+    if not startup:
+        return []
+    app, hello, imports = startup["app"], startup["hello"], startup["imports"]
+    slowest = ", ".join(f"{name} {seconds:.2f} s" for name, seconds in imports["slowest_s"].items())
+    return [
+        "",
+        f"## Start-up ({startup['when']})",
+        "",
+        f"Medians of {startup['repeats']} runs. From `streamlit run app.py` to a 200 on `/_stcore/health`: "
+        f"**{app['healthy_s']:.2f} s** (the hello-world app: {hello['healthy_s']:.2f} s; Streamlit answers "
+        f"health before any script runs). To the first visitor's Home page finished on that fresh server: "
+        f"**{app['first_page_s']:.2f} s**. Importing Streamlit: {imports['streamlit_s']:.2f} s; then the "
+        f"{imports['modules']} modules `app.py` and the pages import: **{imports['app_modules_s']:.2f} s** "
+        f"(total {imports['total_s']:.2f} s). Slowest packages (`-X importtime`, cumulative): {slowest}.",
+    ]
 
 
 if __name__ == "__main__":
