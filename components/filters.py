@@ -13,6 +13,7 @@ Nothing here calls Streamlit, so scripts, exports and tests use it directly.
 
 from __future__ import annotations
 
+import unicodedata
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, fields, replace
 from functools import lru_cache
@@ -87,6 +88,7 @@ ROOM_PARAMS = ("room", "key")
 SIDEBAR_PARAMS = ("destination", "agency", "status", "mode", "years")
 PARAM_OF_FIELD = {param.field: key for key, param in PARAMS.items()}
 TRUE_WORDS = ("true", "1", "yes", "on")
+FALSE_WORDS = ("false", "0", "no", "off", "")
 
 
 @dataclass(frozen=True)
@@ -179,8 +181,18 @@ def to_query_params(
     return params
 
 
+# Line breaks, tabs, control and format characters (a zero-width space, a right-to-left
+# override): in a notice they would break its line or turn the quoted text around.
+_UNPRINTABLE = frozenset(("Cc", "Cf", "Cs", "Co", "Cn", "Zl", "Zp"))
+
+
+def printable(text: str) -> str:
+    """``text`` on one line of visible characters, for quoting what a link said in a notice."""
+    return " ".join("".join(" " if unicodedata.category(ch) in _UNPRINTABLE else ch for ch in text).split())
+
+
 def _quote(value: str, limit: int = 40) -> str:
-    value = value.replace("\n", " ")
+    value = printable(value)
     return f"'{value[: limit - 1]}…'" if len(value) > limit else f"'{value}'"
 
 
@@ -197,7 +209,13 @@ def parse_query_params(
     values: dict[str, Any] = {}
     for name in params:
         if name not in PARAMS and name not in LEGACY_YEAR_PARAMS and name not in ROOM_PARAMS:
-            notices.append(f"unknown parameter {_quote(str(name))}")
+            notices.append(f"unknown parameter {_quote(str(name))}" if printable(str(name)) else "a nameless parameter")
+    for key in (k for k in ROOM_PARAMS if k in params):  # the Room page's, kept as they are when they fit
+        raw_values = _values(params[key])
+        if len(set(raw_values)) > 1:
+            notices.append(f"{key}: {len(raw_values)} values where one was expected (the last one is read)")
+        if len(raw_values[-1]) > MAX_PARAM_CHARS:
+            notices.append(f"{key}: a value of {len(raw_values[-1]):,} characters (too long to be a real one)")
 
     for key, spec in PARAMS.items():
         if key not in params:
@@ -209,6 +227,8 @@ def parse_query_params(
             longest = max(map(len, raw_values))
             notices.append(f"{key}: a value of {longest:,} characters (too long to be a real selection)")
             continue
+        if spec.kind not in ("list", "years") and len(set(raw_values)) > 1:
+            notices.append(f"{key}: {len(raw_values)} values where one was expected (the last one is read)")
         if spec.kind == "list":
             chosen: list[str] = []
             tokens = [
@@ -247,7 +267,7 @@ def parse_query_params(
                 values[spec.field] = year
         elif spec.kind == "count":
             raw = raw_values[-1].strip()
-            if raw.isdigit() and 1 <= int(raw) <= MAX_COUNT:
+            if _is_number(raw) and 1 <= int(raw) <= MAX_COUNT:
                 values[spec.field] = int(raw)
             else:
                 notices.append(f"{key} {_quote(raw)} (a whole number from 1 was expected)")
@@ -256,10 +276,22 @@ def parse_query_params(
             if text:
                 values[spec.field] = text
         elif spec.kind == "flag":
-            values[spec.field] = raw_values[-1].strip().casefold() in TRUE_WORDS
+            word = raw_values[-1].strip().casefold()
+            if word in TRUE_WORDS or word in FALSE_WORDS:
+                values[spec.field] = word in TRUE_WORDS
+            else:
+                notices.append(f"{key} {_quote(word)} (true or false was expected)")
 
-    legacy = {k: _parse_year(k, _values(params[k])[-1], notices) for k in LEGACY_YEAR_PARAMS if k in params}
-    if legacy and "years" not in values:
+    legacy: dict[str, int | None] = {}
+    for key in (k for k in LEGACY_YEAR_PARAMS if k in params):
+        raw_values = _values(params[key])
+        if len(set(raw_values)) > 1:
+            notices.append(f"{key}: {len(raw_values)} values where one was expected (the last one is read)")
+        if "years" in values:  # an older link's years, with the newer form beside them: that one is read
+            notices.append(f"{key} {_quote(raw_values[-1])} (the link also has years, which are read instead)")
+        else:
+            legacy[key] = _parse_year(key, raw_values[-1], notices)
+    if legacy:
         values["years"] = (legacy.get("from") or YEAR_MIN, legacy.get("to") or YEAR_MAX)
     if "years" in values:
         year_from, year_to = values.pop("years")
@@ -292,10 +324,15 @@ _KIND_NAMES = {
 }
 
 
+def _is_number(raw: str) -> bool:
+    """ASCII digits only: ``str.isdigit`` also passes "²" and "¹⁹⁹⁰", which ``int`` refuses."""
+    return raw.isascii() and raw.isdigit()
+
+
 def _parse_year(param: str, raw: str, notices: list[str]) -> int | None:
     """A year in the explorer's range, or None with a notice."""
     raw = raw.strip()
-    if len(raw) <= 4 and raw.isdigit() and YEAR_MIN <= int(raw) <= YEAR_MAX:
+    if len(raw) <= 4 and _is_number(raw) and YEAR_MIN <= int(raw) <= YEAR_MAX:
         return int(raw)
     notices.append(f"{param} {_quote(raw)} (a year between {YEAR_MIN} and {YEAR_MAX} was expected)")
     return None

@@ -35,6 +35,7 @@ from components.filters import (
     YEAR_MIN,
     FilterState,
     parse_query_params,
+    printable,
     to_query_params,
 )
 from components.filters import PARAM_OF_FIELD as PARAMS_BY_FIELD
@@ -145,7 +146,7 @@ def resolve(state: FilterState, choices: ViewChoices) -> Resolution:
         from components.present import cleaned_sequence
 
         code, dropped = cleaned_sequence(kept.seq, vocabulary)
-        notices.extend(f"seq: {notice}" for notice in dropped)
+        notices.extend(f"seq: {printable(notice)}" for notice in dropped)
         kept = replace(kept, seq=code)
     if kept.as_of is not None and not (YEAR_MIN <= kept.as_of <= choices.latest_year):
         notices.append(f"asof {kept.as_of} (the matrix reads the record up to {choices.latest_year})")
@@ -277,14 +278,23 @@ def _adopt_sidebar_filters(parsed: FilterState, raw: Mapping[str, list[str]]) ->
             st.session_state[key] = tuple(wanted) if key == "years" else list(wanted)
 
 
+MAX_NOTICES_SHOWN = 10
+
+
+def notice_text(notices: list[str]) -> str:
+    """The one warning naming what a link asked for that could not be shown, escaped for
+    Markdown. A link of a thousand junk parameters gets the first few and a count, not a wall."""
+    shown = "; ".join(md(n) for n in notices[:MAX_NOTICES_SHOWN])
+    if len(notices) > MAX_NOTICES_SHOWN:
+        shown += f"; and {len(notices) - MAX_NOTICES_SHOWN} more"
+    return f"Part of this link was ignored: {shown}. The rest of the view is shown."
+
+
 def show_url_notices() -> None:
     """Name what a link asked for that could not be shown (once, on arrival)."""
     notices = st.session_state.pop(NOTICE_KEY, None) or []
     if notices:
-        st.warning(
-            "Part of this link was ignored: " + "; ".join(md(n) for n in notices) + ". The rest of the view is shown.",
-            icon=":material/link_off:",
-        )
+        st.warning(notice_text(notices), icon=":material/link_off:")
 
 
 def read_state(choices: ViewChoices) -> FilterState:
