@@ -14,7 +14,7 @@ import streamlit as st
 from components.data import Dataset
 
 LOGGER = logging.getLogger("horizon2061")
-_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$:])")
+_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$:&])")  # & too: "&lt;" is shown, not read as "<"
 
 
 def md(text: object) -> str:

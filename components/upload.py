@@ -232,6 +232,27 @@ def read_uploads(files: Iterable[tuple[str, bytes]], dataset: Dataset) -> list[U
     return results
 
 
+def session_files(
+    held: Sequence[tuple[str, bytes]], chosen: Sequence[tuple[str, bytes]]
+) -> tuple[list[tuple[str, bytes]], list[int]]:
+    """The files a session checks together, and where each chosen file is among them.
+
+    ``held`` are the files whose rows were added earlier (an uploader empties when its page is
+    left, the rows stay); ``chosen`` those in the uploader now. A chosen file joins the held
+    ones, and one named like a held file replaces it in its place, so the files after it are
+    still checked against it: a corrected file uploaded again never doubles its rows."""
+    files = list(held)
+    places: list[int] = []
+    for name, raw in chosen:
+        same = [i for i, (held_name, _) in enumerate(files) if held_name == name and i not in places]
+        if same:
+            files[same[0]] = (name, raw)
+        else:
+            files.append((name, raw))
+        places.append(same[0] if same else len(files) - 1)
+    return files, places
+
+
 def _digest(name: str, raw: bytes, dataset: Dataset, session: Sequence[UploadResult]) -> str:
     digest = hashlib.sha256()
     for part in (PurePath(name).suffix.lower(), dataset.version, *(upload.digest for upload in session)):
@@ -282,11 +303,14 @@ def _read_cells(name: str, raw: bytes) -> tuple[TableSpec, pd.DataFrame, list[in
     try:
         frame = _parse_csv(spec, text, blank_lines_ok=True)
     except DataFileError as exc:
-        raise _FileProblem(exc.reason, spec.name) from None
-    # Rows left wholly empty (a spreadsheet's formatted blank lines) are skipped; the others keep
-    # their place, so "row 7" is still the seventh row under the header.
+        raise _FileProblem(_oversized_cell(text) or exc.reason, spec.name) from None
+    # Rows left wholly empty (a spreadsheet's formatted blank lines, a text file's blank lines) are
+    # skipped; the others keep their place, so "row 7" is still the seventh row under the header.
+    places = _record_places(text)
+    if len(places) != len(frame):  # the csv module and pandas read records alike; never guess a place
+        places = list(range(1, len(frame) + 1))
     filled = (frame != "").any(axis=1).to_numpy()
-    numbers = [position + 1 for position in range(len(frame)) if filled[position]]
+    numbers = [places[position] for position in range(len(frame)) if filled[position]]
     frame = frame[filled].reset_index(drop=True)
     if frame.empty:
         raise _FileProblem("the file has a header but no rows", spec.name)
@@ -308,11 +332,38 @@ def _csv_text(raw: bytes) -> str:
     if 0 in head or len(head) - len(head.translate(None, _CONTROL_BYTES)) > len(head) // 100:
         raise _FileProblem("the file holds binary data, not text; upload a CSV saved as UTF-8 or an .xlsx workbook")
     try:
-        return _decode_text("upload", raw)
+        text = _decode_text("upload", raw)
     except DataFileError as exc:  # the loader's words, with Excel's name for the fix
         if "UTF-8" in exc.reason:
             raise _FileProblem(exc.reason.split(";")[0] + f"; {SAVE_AS_UTF8}") from None
         raise _FileProblem(exc.reason) from None
+    if "\r" in text and "\n" not in text:  # old Mac line breaks (Excel's "CSV (Macintosh)")
+        text = text.replace("\r", "\n")
+    return text
+
+
+def _record_places(text: str) -> list[int]:
+    """Each record's place under the header, blank lines counted: pandas drops blank lines, so
+    its row positions alone would number a row after them wrongly."""
+    reader = csv.reader(io.StringIO(text))
+    next(reader, None)
+    return [place for place, record in enumerate(reader, start=1) if record]
+
+
+def _oversized_cell(text: str) -> str | None:
+    """Python's csv reader stops at a cell over its field limit, which the loader reports as a
+    quote not closed; an upload says where, and what it is."""
+    reader = csv.reader(io.StringIO(text))
+    try:
+        for _ in reader:
+            pass
+    except csv.Error as exc:
+        if "field limit" in str(exc):
+            return (
+                f"line {reader.line_num} has a cell of more than {csv.field_size_limit():,} characters (or a quote "
+                "opened there is never closed); no column holds that much text"
+            )
+    return None
 
 
 def _looks_utf16(head: bytes) -> bool:
@@ -374,6 +425,10 @@ def _detect(text: str) -> TableSpec:
         header = next(csv.reader(io.StringIO(text)), [])
     except csv.Error:
         raise _FileProblem("the header row could not be read; check its quotes and commas") from None
+    if any("\n" in column or "\r" in column for column in header):
+        raise _FileProblem(
+            "the header row runs over several lines (a quote in it is not closed where it should be); check its quotes"
+        )
     columns = {column.strip() for column in header}
     specs = [TABLES_BY_NAME[name] for name in UPLOAD_TABLES]
     for spec in specs:
@@ -394,10 +449,9 @@ def _detect(text: str) -> TableSpec:
     if missing:
         parts.append(f"lacks the column{'s' if len(missing) > 1 else ''} " + ", ".join(f"'{c}'" for c in missing))
     if extra:
-        parts.append(
-            f"has the unexpected column{'s' if len(extra) > 1 else ''} "
-            + ", ".join(f"'{_clip(c.strip(), 40)}'" for c in extra)
-        )
+        shown = ", ".join(f"'{_clip(c.strip(), 40)}'" for c in extra[:8])
+        more = f" and {len(extra) - 8:,} more" if len(extra) > 8 else ""
+        parts.append(f"has the unexpected column{'s' if len(extra) > 1 else ''} {shown}{more}")
     raise _FileProblem(
         f"this looks like a {TITLES[closest.name]} file, but its header "
         + " and ".join(parts)

@@ -18,6 +18,7 @@ from components.upload import (
     MAX_UPLOAD_ROWS,
     read_uploads,
     safe_csv,
+    session_files,
     template_csv,
     template_xlsx,
     uploaded_mask,
@@ -25,6 +26,7 @@ from components.upload import (
 
 XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 TABLE_WORDS = {"missions": "missions", "mission_participants": "mission participants"}
+HELD_FILES_KEY = "h2061_upload_files"  # (name, bytes) of the files whose rows were added
 
 shipped = shipped_dataset()
 dataset = get_dataset()
@@ -72,7 +74,13 @@ files = st.file_uploader(
     max_upload_size=3,
     help=f"At most {MAX_UPLOAD_BYTES // (1024 * 1024)} MB and {MAX_UPLOAD_ROWS:,} rows a file, UTF-8 for CSV.",
 )
-results = read_uploads([(file.name, file.getvalue()) for file in files or []], shipped) if files else []
+# The uploader empties when the user leaves the page, but the rows added stay: the files behind
+# them are kept, so a file added on a later visit joins them (checked against them) instead of
+# replacing them. A file uploaded again under the same name replaces its earlier version.
+chosen = [(file.name, file.getvalue()) for file in files or []]
+to_check, shown_at = session_files(st.session_state.get(HELD_FILES_KEY) or [], chosen) if chosen else ([], [])
+checked = read_uploads(to_check, shipped)
+results = [checked[i] for i in shown_at]
 for result in results:
     with st.container(border=True):
         table = TABLE_WORDS.get(result.table or "", "unknown table")
@@ -94,24 +102,28 @@ for result in results:
                 preview = ("mission_id", "agency_id", "role", "contribution", "source")
             show_frame(with_names(result.rows, vocabulary), preview, key=f"upload_preview_{result.digest}")
 
-usable = [r for r in results if r.file_error is None and len(r.rows)]
 held = list(st.session_state.get(UPLOADS_KEY) or [])
+usable = [(file, r) for file, r in zip(to_check, checked, strict=True) if not r.file_error and len(r.rows)]
+held_digests = [h.digest for h in held]
+new_rows = sum(len(r.rows) for r in results if r.digest not in held_digests)  # of the files chosen now
 
 
 def use_rows() -> None:
-    st.session_state[UPLOADS_KEY] = usable
+    st.session_state[UPLOADS_KEY] = [result for _, result in usable]
+    st.session_state[HELD_FILES_KEY] = [file for file, _ in usable]
 
 
 def remove_rows() -> None:
     st.session_state.pop(UPLOADS_KEY, None)
+    st.session_state.pop(HELD_FILES_KEY, None)
 
 
 st.button(
-    f"Add the {sum(len(r.rows) for r in usable)} valid rows to every view",
+    f"Add the {new_rows} valid row{'s' if new_rows != 1 else ''} to every view",
     icon=":material/add_task:",
     key="upload_apply",
     type="primary",
-    disabled=not usable or [r.digest for r in usable] == [r.digest for r in held],
+    disabled=not usable or [r.digest for _, r in usable] == held_digests,
     on_click=use_rows,
 )
 
@@ -131,6 +143,10 @@ else:
         f"{'s' if participants != 1 else ''} of yours are in every view, export and sequence, marked *uploaded* "
         "(a ticked column in tables, ⇪ on the timelines).",
         icon=":material/check_circle:",
+    )
+    st.caption(
+        f"From {', '.join(md(r.name) for r in held)}. Files uploaded later join them; a file uploaded again "
+        "under the same name replaces its rows."
     )
     yours = dataset.missions[uploaded_mask(dataset.missions)]
     show_frame(
