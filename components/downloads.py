@@ -18,7 +18,7 @@ import streamlit as st
 
 from components.charts import CHARTS_BY_ID, ChartContext, charts_for
 from components.data import Dataset
-from components.export import FORMATS, LAYOUTS, MIME_TYPES, ExportUnavailable, Renderer, chart_items, view_items
+from components.export import FORMATS, LAYOUTS, MIME_TYPES, ExportUnavailable, Renderer, chart_items, plan_items
 from components.export.bundle import bundle_name, deck_bytes, zip_bytes
 from components.export.figures import file_stem, filters_in_words, footer_line, part_in_name, parts_of
 from components.export.render import INSTALL_HINT
@@ -66,10 +66,11 @@ def export_bytes(chart_id: str, ctx: ChartContext, fmt: str, layout: str, render
     items = chart_items(chart_id, ctx, layout)
     if len(items) == 1:
         return renderer.render(items[0].figure, fmt, items[0].size_for(fmt))
+    images = renderer.render_many((item.figure, fmt, item.size_for(fmt)) for item in items)  # drawn at once
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
-        for item in items:
-            archive.writestr(item.file_name(fmt), renderer.render(item.figure, fmt, item.size_for(fmt)))
+        for item, image in zip(items, images, strict=True):
+            archive.writestr(item.file_name(fmt), image)
     return buffer.getvalue()
 
 
@@ -168,7 +169,8 @@ def _scope_items(scope: str, page: str | None, dataset: Dataset, state: FilterSt
         from components.present import parse_sequence, sequence_items
 
         return sequence_items(parse_sequence(state.seq, view_choices(dataset).vocabulary)[0], dataset, deck=deck)
-    return view_items(dataset, state, _scope_charts(scope, page), deck=deck)
+    plan = plan_items(dataset, state, _scope_charts(scope, page), deck=deck)  # built as they are drawn
+    return plan, plan.skipped
 
 
 def download_all(dataset: Dataset, state: FilterState, page: str | None, page_title: str) -> None:
@@ -204,6 +206,7 @@ def download_all(dataset: Dataset, state: FilterState, page: str | None, page_ti
             st.session_state.pop(BUNDLE_KEY, None)
             bar = st.progress(0.0, text="Preparing the charts…")
             try:
+                renderer.start()  # a cold browser starts while the figures are built
                 items, skipped = _scope_items(scope, page, dataset, state, kind == "pptx")
 
                 def progress(done: int, total: int, name: str) -> None:

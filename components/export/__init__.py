@@ -6,8 +6,8 @@ long-lived Chromium, ``bundle`` packs it as a ZIP or a PPTX deck, and ``__main__
 command line: ``python -m components.export --help``. Nothing here needs a Streamlit session.
 """
 
-from components.export.figures import LAYOUTS, ExportItem, Skipped, chart_items, view_items
-from components.export.render import FORMATS, MIME_TYPES, ExportUnavailable, ImageSize, Renderer, find_browser
+from components.export.figures import LAYOUTS, ExportItem, PlannedItems, Skipped, chart_items, plan_items, view_items
+from components.export.render import FORMATS, MIME_TYPES, ExportUnavailable, ImageSize, Pending, Renderer, find_browser
 
 __all__ = [
     "FORMATS",
@@ -16,9 +16,12 @@ __all__ = [
     "ExportItem",
     "ExportUnavailable",
     "ImageSize",
+    "Pending",
+    "PlannedItems",
     "Renderer",
     "Skipped",
     "chart_items",
     "find_browser",
+    "plan_items",
     "view_items",
 ]

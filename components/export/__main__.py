@@ -21,7 +21,7 @@ from pathlib import Path
 from components.charts import CHARTS, CHARTS_BY_ID
 from components.data import load_dataset
 from components.export.bundle import bundle_name, deck_bytes, zip_bytes
-from components.export.figures import LAYOUTS, view_items
+from components.export.figures import LAYOUTS, plan_items
 from components.export.render import FORMATS, INSTALL_HINT, ExportUnavailable, Renderer
 from components.filters import PARAMS, FilterState, parse_query_params
 from components.present import CUSTOM, parse_sequence, sequence_items
@@ -146,17 +146,19 @@ def main(argv: Sequence[str] | None = None) -> int:
 def _export(args, dataset, state, charts, renderer: Renderer, progress) -> int:
     deck = args.format == "pptx"
     layout = "slides" if deck else args.layout
+    renderer.start()  # the browser starts while the figures are built
     if state.seq:  # a presentation sequence: each step with its own filters
         sequence, _ = parse_sequence(state.seq, view_choices(dataset).vocabulary)  # cleaned: notices told above
         items, skipped = sequence_items(sequence, dataset, layout=layout, deck=deck)
         state = FilterState(seq=state.seq)
         scope = f"sequence {sequence.seq_id}" if sequence.seq_id != CUSTOM else "sequence"
     else:
-        items, skipped = view_items(dataset, state, charts, layout=layout, deck=deck)
+        items = plan_items(dataset, state, charts, layout=layout, deck=deck)  # built as they are drawn
+        skipped = items.skipped
         scope = "selected charts" if charts else "all charts"
     for left_out in skipped:
         print(f"left out: {left_out.chart_id} ({left_out.reason})", file=sys.stderr)
-    if not items:
+    if not len(items):
         return _fail("nothing to export for these filters", 1)
     if args.format in BUNDLES:
         build = deck_bytes if deck else zip_bytes
@@ -165,12 +167,13 @@ def _export(args, dataset, state, charts, renderer: Renderer, progress) -> int:
         path.write_bytes(data)
         print(path)
         return 0
-    for done, item in enumerate(items):
-        progress(done, len(items), item.file_name(args.format))
+    queued = [(item, renderer.submit(item.figure, args.format, item.size_for(args.format))) for item in items]
+    for done, (item, image) in enumerate(queued):
+        progress(done, len(queued), item.file_name(args.format))
         path = args.out / item.file_name(args.format)
-        path.write_bytes(renderer.render(item.figure, args.format, item.size_for(args.format)))
-    progress(len(items), len(items), "done")
-    for item in items:
+        path.write_bytes(image.result())
+    progress(len(queued), len(queued), "done")
+    for item, _ in queued:
         print(args.out / item.file_name(args.format))
     return 0
 

@@ -4,14 +4,17 @@ The deck opens from ``assets/deck_template.pptx`` (16:9; rebuilt by
 ``scripts/build_deck_template.py``): a title slide with the view's filters and link, one slide
 per image with the chart's title, its picture, its source and filters in the footer and its
 one-sentence finding as the speaker notes, then a closing slide with every source.
-Pictures are drawn at 2560×1200 px, sharper than a 1920×1080 projector can show.
+Pictures are drawn 1920 px wide (1280×600 at 1.5×), the full width of a 1920×1080 projector.
+
+Both take the items as a list or as ``plan_items`` builds them: each image is handed to the
+browser as soon as its figure is built, and drawn while the next figures are built.
 """
 
 from __future__ import annotations
 
 import io
 import zipfile
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence, Sized
 from datetime import date
 from pathlib import Path
 from urllib.parse import urlencode
@@ -19,7 +22,7 @@ from urllib.parse import urlencode
 from components.charts.base import MUTED_COLOUR, SOURCE_CH7, TEXT_COLOUR
 from components.data import DATA_CHECKED, Dataset
 from components.export.figures import APP_NAME, ExportItem, Skipped, slug
-from components.export.render import Renderer
+from components.export.render import Pending, Renderer
 from components.filters import FilterState, describe, to_query_params
 from components.state import view_choices
 
@@ -48,7 +51,7 @@ def bundle_name(dataset: Dataset, state: FilterState, scope: str) -> str:
 
 
 def zip_bytes(
-    items: Sequence[ExportItem],
+    items: Iterable[ExportItem],
     renderer: Renderer,
     *,
     dataset: Dataset,
@@ -60,18 +63,19 @@ def zip_bytes(
 ) -> bytes:
     """A ZIP of every item as PNG and SVG, with ``README.txt`` naming each file, its filters
     and its source."""
-    total = len(items) * len(ZIP_FORMATS)
+    renderer.start()  # the browser starts while the first figures are built
+    drawn = _Drawn(progress, len(items) * len(ZIP_FORMATS) if isinstance(items, Sized) else None)
+    queued = []
+    for item in items:
+        queued.append((item, [drawn.submit(renderer, item, fmt) for fmt in ZIP_FORMATS]))
     buffer = io.BytesIO()
     lines = _readme_head(dataset, state, scope, today)
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
-        done = 0
-        for item in items:
+        for item, pending in queued:
             names = []
-            for fmt in ZIP_FORMATS:
-                progress(done, total, item.file_name(fmt))
-                archive.writestr(item.file_name(fmt), renderer.render(item.figure, fmt, item.size_for(fmt)))
+            for fmt, image in zip(ZIP_FORMATS, pending, strict=True):
+                archive.writestr(item.file_name(fmt), drawn.collect(image, item.file_name(fmt)))
                 names.append(item.file_name(fmt))
-                done += 1
             lines += [
                 " and ".join(names),
                 f"    {item.title}",
@@ -84,8 +88,39 @@ def zip_bytes(
             lines += ["Left out:"] + [f"    {s.title} ({s.chart_id}): {s.reason}" for s in skipped] + [""]
         lines += _readme_tail()
         archive.writestr("README.txt", "\n".join(lines) + "\n")
-        progress(total, total, "README.txt")
+        drawn.finish("README.txt")
     return buffer.getvalue()
+
+
+class _Drawn:
+    """Images handed to the browser as their figures are built, collected in order, with the
+    progress told as images are done (from the caller's thread: Streamlit draws it there)."""
+
+    def __init__(self, progress: Progress, total: int | None) -> None:
+        self.progress, self.total = progress, total
+        self.pending: list[Pending] = []
+        self.told = -1
+
+    def submit(self, renderer: Renderer, item: ExportItem, fmt: str) -> Pending:
+        image = renderer.submit(item.figure, fmt, item.size_for(fmt))
+        self.pending.append(image)
+        self.tell(item.file_name(fmt))
+        return image
+
+    def collect(self, image: Pending, label: str) -> bytes:
+        self.tell(label)
+        return image.result()
+
+    def tell(self, label: str) -> None:
+        done = sum(1 for image in self.pending if image.done())
+        total = max(self.total or 0, len(self.pending))
+        if done > self.told:
+            self.told = done
+            self.progress(done, total, label)
+
+    def finish(self, label: str) -> None:
+        total = max(self.total or 0, len(self.pending))
+        self.progress(total, total, label)
 
 
 def _readme_head(dataset: Dataset, state: FilterState, scope: str, today: date | None) -> list[str]:
@@ -110,7 +145,7 @@ def _readme_tail() -> list[str]:
 
 
 def deck_bytes(
-    items: Sequence[ExportItem],
+    items: Iterable[ExportItem],
     renderer: Renderer,
     *,
     dataset: Dataset,
@@ -123,6 +158,7 @@ def deck_bytes(
     """A slide deck: a title slide, one slide per item, a closing sources slide.
 
     Draw the items with ``deck=True`` (``view_items``): the slide prints the title itself."""
+    renderer.start()  # the browser starts while the template opens and the first figures are built
     from pptx import Presentation
     from pptx.util import Emu, Pt
 
@@ -135,21 +171,21 @@ def deck_bytes(
     title_slide.shapes.title.text = f"{APP_NAME}: {scope}"
     subtitle = title_slide.placeholders[1].text_frame
     subtitle.text = describe(state, vocabulary)
-    for line in (
-        f"{len(items)} charts · data checked {DATA_CHECKED} · exported {(today or date.today()).isoformat()}",
-        f"View: {view_link(dataset, state)}",
-    ):
+    lines = []
+    for line in ("", f"View: {view_link(dataset, state)}"):  # the count is written once the items are
         paragraph = subtitle.add_paragraph()
         paragraph.text = line
         paragraph.font.size = Pt(16)
         paragraph.font.color.rgb = _rgb(MUTED_COLOUR)
+        lines.append(paragraph)
 
+    drawn = _Drawn(progress, len(items) if isinstance(items, Sized) else None)
+    queued = [(item, drawn.submit(renderer, item, "png")) for item in items]
     picture_top = Emu(int(height * 0.15))
     footer_height = Emu(int(height * 0.06))
     picture_width = width - 2 * margin
-    for number, item in enumerate(items, start=1):
-        progress(number - 1, len(items), item.file_name("png"))
-        image = renderer.render(item.figure, "png", item.size_for("png"))
+    for item, pending in queued:
+        image = drawn.collect(pending, item.file_name("png"))
         slide = deck.slides.add_slide(deck.slide_layouts[CHART_LAYOUT])
         slide.shapes.title.text = item.title
         picture_height = Emu(int(picture_width * item.size.height / item.size.width))
@@ -167,6 +203,9 @@ def deck_bytes(
         footer.paragraphs[0].font.size = Pt(11)
         footer.paragraphs[0].font.color.rgb = _rgb(MUTED_COLOUR)
         slide.notes_slide.notes_text_frame.text = item.summary
+    items = [item for item, _ in queued]
+    exported = (today or date.today()).isoformat()
+    lines[0].text = f"{len(items)} charts · data checked {DATA_CHECKED} · exported {exported}"
 
     closing = deck.slides.add_slide(deck.slide_layouts[CHART_LAYOUT])
     closing.shapes.title.text = "Sources"
@@ -182,7 +221,7 @@ def deck_bytes(
     for paragraph in body.paragraphs:
         paragraph.font.size = Pt(16)
         paragraph.font.color.rgb = _rgb(TEXT_COLOUR)
-    progress(len(items), len(items), "slide deck")
+    drawn.finish("slide deck")
     out = io.BytesIO()
     deck.save(out)
     return out.getvalue()

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import hashlib
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, replace
 from datetime import date
 from html import escape, unescape
@@ -29,10 +29,11 @@ from components.state import view_choices
 APP_NAME = "Horizon 2061 Explorer"
 LAYOUTS = {"screen": "As on screen", "slides": "For slides (16:9)"}
 PNG_SCALE = 2  # sharp on a 1920×1080 projector and when zoomed on a laptop
+DECK_SCALE = 1.5  # a slide's picture, 1280 px wide on the slide: 1920 px, a 1920×1080 projector's full width
 SCREEN_WIDTH_PX = 1200  # a wide page at 1280 px with the sidebar closed
 SCREEN_HEIGHT_PX = 520  # for figures that leave their height to the page
 SLIDE = ImageSize(1280, 720, PNG_SCALE)  # 16:9, the projector size the template is made for
-DECK_PICTURE = ImageSize(1280, 600, PNG_SCALE)  # the picture under a slide's own title
+DECK_PICTURE = ImageSize(1280, 600, DECK_SCALE)  # the picture under a slide's own title
 SCREEN_PART_ROWS = 40
 SLIDE_PART_ROWS = 18  # 24 px rows: 18 of them, the axes and the footer fill 720 px
 MAX_STEM_CHARS = 120
@@ -134,7 +135,12 @@ def decorate(figure: go.Figure, line: str, *, bare: bool = False) -> go.Figure:
     """A copy of ``figure`` with ``line`` printed under its source, the top margin grown to
     fit. ``bare`` drops the title block instead (a slide prints it as the slide's own title and
     footer). The shared figure itself is never changed."""
-    fig = go.Figure(figure)
+    return _decorate_in_place(go.Figure(figure), line, bare=bare)
+
+
+def _decorate_in_place(fig: go.Figure, line: str, *, bare: bool = False) -> go.Figure:
+    """``decorate`` on the figure itself: for a figure built for this export alone (copying a
+    figure costs more than building most charts)."""
     title = fig.layout.title.text or ""
     subtitle = fig.layout.title.subtitle.text or ""
     top = fig.layout.margin.t if fig.layout.margin.t is not None else 100
@@ -163,6 +169,15 @@ def part_in_name(spec: ChartSpec, ctx: ChartContext, part: int | None) -> int | 
     return part if part is not None and spec.pages is not None and len(spec.pages(ctx)) > 1 else None
 
 
+def _item_context(ctx: ChartContext, layout: str, deck: bool) -> ChartContext:
+    """The context a chart's images are drawn from: long timelines cut into parts that fit the
+    screen or a slide, unless the context names a part or a length itself."""
+    if ctx.options.get("page") is None and "rows" not in ctx.options:
+        slides = layout == "slides" or deck
+        return ctx.with_options(rows=SLIDE_PART_ROWS if slides else SCREEN_PART_ROWS)
+    return ctx
+
+
 def chart_items(chart_id: str, ctx: ChartContext, layout: str = "screen", *, deck: bool = False) -> list[ExportItem]:
     """The images of one chart for a view: one, or one per part of a long timeline.
 
@@ -172,24 +187,24 @@ def chart_items(chart_id: str, ctx: ChartContext, layout: str = "screen", *, dec
         raise ValueError(f"layout must be one of {', '.join(LAYOUTS)}")
     spec = CHARTS_BY_ID[chart_id]
     slides = layout == "slides" or deck
-    if ctx.options.get("page") is None and "rows" not in ctx.options:
-        ctx = ctx.with_options(rows=SLIDE_PART_ROWS if slides else SCREEN_PART_ROWS)
+    ctx = _item_context(ctx, layout, deck)
     filters = filters_in_words(spec, ctx.dataset, ctx.state)
     items = []
     for part in parts_of(spec, ctx):
         part_ctx = ctx if part is None else ctx.with_options(page=part, **({"milestones": False} if slides else {}))
+        # ``build_figure`` builds a new figure on every call, so the export decorates that one.
         figure, summary = build_figure(chart_id, part_ctx)
-        size = _size(figure, layout, deck)
+        title, source = title_of(figure) or spec.title, source_of(figure)
         items.append(
             ExportItem(
                 chart_id=chart_id,
-                title=title_of(figure) or spec.title,
+                title=title,
                 summary=summary,
-                source=source_of(figure),
+                source=source,
                 filters=filters,
                 stem=file_stem(spec, ctx.state, part_in_name(spec, ctx, part)),
-                figure=decorate(figure, footer_line(filters), bare=deck),
-                size=size,
+                size=_size(figure, layout, deck),
+                figure=_decorate_in_place(figure, footer_line(filters), bare=deck),
                 part=part,
             )
         )
@@ -225,6 +240,59 @@ def exportable(spec: ChartSpec, ctx: ChartContext) -> str | None:
     return None
 
 
+class PlannedItems:
+    """The images of a view, counted at once and built as they are iterated, so that a deck or
+    a ZIP draws each image while the next is built. Iterated twice, it builds once."""
+
+    def __init__(self, charts: list[tuple[str, ChartContext]], layout: str, deck: bool, skipped: list[Skipped]):
+        self.skipped = skipped
+        self._charts, self._layout, self._deck = charts, layout, deck
+        self._count = sum(
+            len(parts_of(CHARTS_BY_ID[chart_id], _item_context(ctx, layout, deck))) for chart_id, ctx in charts
+        )
+        self._built: list[ExportItem] = []
+        self._next_chart = 0
+
+    def __len__(self) -> int:
+        return self._count
+
+    def __iter__(self) -> Iterator[ExportItem]:
+        yield from list(self._built)
+        while self._next_chart < len(self._charts):
+            chart_id, ctx = self._charts[self._next_chart]
+            new = chart_items(chart_id, ctx, self._layout, deck=self._deck)
+            self._built.extend(new)
+            self._next_chart += 1
+            yield from new
+
+
+def plan_items(
+    dataset: Dataset,
+    state: FilterState,
+    chart_ids: Iterable[str] | None = None,
+    *,
+    layout: str = "screen",
+    deck: bool = False,
+    today: date | None = None,
+) -> PlannedItems:
+    """``view_items``, built while iterated: every image of the given charts (default: every
+    registered chart) for a view, in registry order; ``.skipped``, the charts left out."""
+    if layout not in LAYOUTS:
+        raise ValueError(f"layout must be one of {', '.join(LAYOUTS)}")
+    wanted = [spec.chart_id for spec in CHARTS] if chart_ids is None else list(chart_ids)
+    ctx = ChartContext(dataset, state, today=today or date.today())
+    charts: list[tuple[str, ChartContext]] = []
+    skipped: list[Skipped] = []
+    for chart_id in wanted:
+        spec = CHARTS_BY_ID[chart_id]
+        reason = exportable(spec, ctx)
+        if reason:
+            skipped.append(Skipped(chart_id, spec.title, reason))
+            continue
+        charts.append((chart_id, ctx))
+    return PlannedItems(charts, layout, deck, skipped)
+
+
 def view_items(
     dataset: Dataset,
     state: FilterState,
@@ -236,15 +304,5 @@ def view_items(
 ) -> tuple[list[ExportItem], list[Skipped]]:
     """Every image of the given charts (default: every registered chart) for a view, in
     registry order, and the charts left out with the reason."""
-    wanted = [spec.chart_id for spec in CHARTS] if chart_ids is None else list(chart_ids)
-    ctx = ChartContext(dataset, state, today=today or date.today())
-    items: list[ExportItem] = []
-    skipped: list[Skipped] = []
-    for chart_id in wanted:
-        spec = CHARTS_BY_ID[chart_id]
-        reason = exportable(spec, ctx)
-        if reason:
-            skipped.append(Skipped(chart_id, spec.title, reason))
-            continue
-        items.extend(chart_items(chart_id, ctx, layout, deck=deck))
-    return items, skipped
+    plan = plan_items(dataset, state, chart_ids, layout=layout, deck=deck, today=today)
+    return list(plan), plan.skipped
