@@ -213,24 +213,9 @@ def _markdown(results: dict) -> str:
             f"Dropped connections: **{burst['dropped']}** of {burst['sessions']}.",
         ]
     if "export" in results and "cold_s" in results["export"]:
-        export = results["export"]
-        warm = export["warm_s"]
-        lines += [
-            "",
-            "## Image export",
-            "",
-            f"kaleido on one Chromium. Cold start (the first image): **{export['cold_s']:.2f} s**. Warm, median "
-            f"over the {export['charts']} charts' first image: PNG {warm['png']:.2f} s, SVG {warm['svg']:.2f} s, "
-            f"PDF {warm['pdf']:.2f} s. Building the {export['images']} figures of every chart (long timelines "
-            f"in parts): {export['build_figures_s']:.1f} s.",
-            "",
-            "| every chart in the app | items | seconds | size |",
-            "|---|---|---|---|",
-            f"| slide deck (PPTX) | {export['deck']['slides']} slides | {export['deck']['seconds']:.1f} s "
-            f"| {export['deck']['megabytes']:.1f} MB |",
-            f"| ZIP of PNG and SVG | {export['zip']['files']} files | {export['zip']['seconds']:.1f} s "
-            f"| {export['zip']['megabytes']:.1f} MB |",
-        ]
+        from bench.export import markdown
+
+        lines += ["", *markdown(results["export"])]
     if "room" in results:
         writes, screen = results["room"]["writes"], results["room"]["submit_to_screen"]
         lines += [
