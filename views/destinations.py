@@ -93,8 +93,10 @@ def comparison(focus: str) -> None:
     """The second destination and the comparison: a new one reruns this part only."""
     compare = choice_select("Compare with", "compare", choices, current_state(dataset))
     state = current_state(dataset)
-    per_destination = destination_counts(ChartContext(dataset, state).filtered.missions, dataset.destinations)
-    per_destination = per_destination.set_index("destination_id")
+    missions_ready = not ({"missions", "mission_participants"} & set(dataset.problems))
+    if missions_ready:
+        per_destination = destination_counts(ChartContext(dataset, state).filtered.missions, dataset.destinations)
+        per_destination = per_destination.set_index("destination_id")
     left, right = st.columns(2)
     for column, destination_id in ((left, focus), (right, compare)):
         with column.container(border=True):
@@ -104,7 +106,7 @@ def comparison(focus: str) -> None:
             st.markdown(
                 f"{len(benefits)} benefits · recommended: " + ", ".join(md(vocabulary.label("modes", m)) for m in modes)
             )
-            if "missions" in dataset.tables:
+            if missions_ready:
                 row = per_destination.loc[destination_id]
                 st.markdown(
                     f"{row['missions']} missions shown: {row['real']} flown or committed, {row['cooperative']} of "
