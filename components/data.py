@@ -150,35 +150,55 @@ def _decode_text(file_name: str, raw: bytes) -> str:
 _PARSER_LINE = re.compile(r"line (\d+)")
 
 
+MAX_CELL_CHARS = 131_072
+"""No column holds more text than this; Python's csv module stops at the same size by default,
+but the limit is process-wide and other libraries raise it, so the loader checks its own."""
+
+
 def _ragged_line(text: str, blank_lines_ok: bool = False) -> str | None:
     """The first record whose field count differs from the header's, in words, or None.
 
     pandas fills a short row with empty cells, so a line cut short would pass unnoticed; the
     standard tool (``frictionless validate``) rejects it, and so does the loader. A blank line,
-    even at the end, is refused for the same reason (uploads skip them: spreadsheets leave them)."""
+    even at the end, is refused for the same reason (uploads skip them: spreadsheets leave them).
+    A quote opened and never closed swallows the rest of the file into one cell: the message
+    names the line where that record starts."""
     reader = csv.reader(io.StringIO(text))
     header = next(reader, None)
     if header is None:
         return None
-    for record in reader:
+    while True:
+        start = reader.line_num + 1
+        try:
+            record = next(reader, None)
+        except csv.Error:  # a cell over the module's own limit
+            return _overlong(start)
+        if record is None:
+            return None
         if not record:
             if blank_lines_ok:
                 continue
             return f"line {reader.line_num} is blank; remove it"
+        if any(len(cell) > MAX_CELL_CHARS for cell in record):
+            return _overlong(start)
         if len(record) != len(header):
             hint = "a line cut short, or a missing comma" if len(record) < len(header) else "check quotes and commas"
+            end = reader.line_num
+            where = f"line {start}" if end == start else f"the record from line {start} to {end}"
             return (
-                f"line {reader.line_num} has a different number of fields than the header "
-                f"({len(record)}, not {len(header)}: {hint})"
+                f"{where} has a different number of fields than the header ({len(record)}, not {len(header)}: {hint})"
             )
-    return None
+
+
+def _overlong(line: int) -> str:
+    return (
+        f"line {line} has a cell of more than {MAX_CELL_CHARS:,} characters (or a quote opened there is never "
+        "closed); no column holds that much text"
+    )
 
 
 def _parse_csv(spec: TableSpec, text: str, blank_lines_ok: bool = False) -> pd.DataFrame:
-    try:
-        ragged = _ragged_line(text, blank_lines_ok)
-    except csv.Error:
-        ragged = "a quoted field is not closed (check quotes)"
+    ragged = _ragged_line(text, blank_lines_ok)
     if ragged:
         raise DataFileError(spec.file_name, ragged)
     try:

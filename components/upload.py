@@ -303,7 +303,7 @@ def _read_cells(name: str, raw: bytes) -> tuple[TableSpec, pd.DataFrame, list[in
     try:
         frame = _parse_csv(spec, text, blank_lines_ok=True)
     except DataFileError as exc:
-        raise _FileProblem(_oversized_cell(text) or exc.reason, spec.name) from None
+        raise _FileProblem(exc.reason, spec.name) from None
     # Rows left wholly empty (a spreadsheet's formatted blank lines, a text file's blank lines) are
     # skipped; the others keep their place, so "row 7" is still the seventh row under the header.
     places = _record_places(text)
@@ -348,22 +348,6 @@ def _record_places(text: str) -> list[int]:
     reader = csv.reader(io.StringIO(text))
     next(reader, None)
     return [place for place, record in enumerate(reader, start=1) if record]
-
-
-def _oversized_cell(text: str) -> str | None:
-    """Python's csv reader stops at a cell over its field limit, which the loader reports as a
-    quote not closed; an upload says where, and what it is."""
-    reader = csv.reader(io.StringIO(text))
-    try:
-        for _ in reader:
-            pass
-    except csv.Error as exc:
-        if "field limit" in str(exc):
-            return (
-                f"line {reader.line_num} has a cell of more than {csv.field_size_limit():,} characters (or a quote "
-                "opened there is never closed); no column holds that much text"
-            )
-    return None
 
 
 def _looks_utf16(head: bytes) -> bool:

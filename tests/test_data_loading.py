@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import csv
 import io
+import sys
 from pathlib import Path
 
 import pytest
@@ -140,6 +141,32 @@ def test_ragged_row(data_copy: Path) -> None:
     path.write_text(path.read_text(encoding="utf-8") + "extra,1,2,3,4,5,6,7,8,9,10,11,12,13\n", encoding="utf-8")
     err = problem(data_copy, "pillars")
     assert "has a different number of fields than the header" in err.reason
+
+
+def test_an_unclosed_quote_names_the_line_it_opens_on(data_copy: Path) -> None:
+    path = data_copy / "memberships.csv"
+    lines = path.read_text(encoding="utf-8").splitlines(keepends=True)
+    lines[2:2] = ['esa,"opened here\n', 'closed" here\n']  # lines 3 and 4 read as one record of two fields
+    path.write_text("".join(lines), encoding="utf-8")
+    assert problem(data_copy, "memberships").reason.startswith(
+        "the record from line 3 to 4 has a different number of fields than the header (2, not "
+    )
+
+
+@pytest.mark.parametrize("module_limit", [csv.field_size_limit(), sys.maxsize])
+def test_an_overlong_cell_is_refused_whatever_the_csv_module_allows(data_copy: Path, module_limit: int) -> None:
+    """frictionless raises the csv module's process-wide limit when it reads a file; the loader
+    keeps its own."""
+    path = data_copy / "pillars.csv"
+    header, first, *rest = path.read_text(encoding="utf-8").splitlines(keepends=True)
+    long_first = first.replace(",", ',"' + "x" * 140_000 + '",', 1)
+    path.write_text(header + "".join(rest) + long_first, encoding="utf-8")
+    before = csv.field_size_limit(module_limit)
+    try:
+        reason = problem(data_copy, "pillars").reason
+    finally:
+        csv.field_size_limit(before)
+    assert reason.startswith(f"line {len(rest) + 2} has a cell of more than 131,072 characters")
 
 
 def test_missing_file(data_copy: Path) -> None:

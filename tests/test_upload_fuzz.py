@@ -136,7 +136,7 @@ GOOD_ROW = HEADER_ROW.split("\n", 1)[1]
     [
         pytest.param(
             (HEADER_ROW + 'wk_b,"Unclosed name,,moon\n' + GOOD_ROW.replace("wk_a", "wk_c")).encode(),
-            "line 4 has a different number of fields than the header",
+            "the record from line 3 to 4 has a different number of fields than the header",
             id="unclosed-quote-mid-file",
         ),
         pytest.param(
