@@ -195,9 +195,16 @@ def package_name(state: FilterState | None, vocabulary: Vocabulary | None) -> st
     from components.export.figures import slug
 
     base = f"horizon2061_dataset_{PACKAGE['version']}"
-    if state is None or vocabulary is None or not state.is_filtered:
+    filters = _mission_filters(state)
+    if vocabulary is None or not filters.is_filtered:
         return base
-    return f"{base}_{slug(describe(state, vocabulary))[:80].strip('-')}"
+    return f"{base}_{slug(describe(filters, vocabulary))[:80].strip('-')}"
+
+
+def package_scope(state: FilterState | None, vocabulary: Vocabulary) -> str | None:
+    """The filters a package download would apply, in words, or None for the whole dataset."""
+    filters = _mission_filters(state)
+    return describe(filters, vocabulary) if filters.is_filtered else None
 
 
 def _mission_filters(state: FilterState | None) -> FilterState:

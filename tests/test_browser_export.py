@@ -10,8 +10,11 @@ from __future__ import annotations
 
 import io
 import re
+import zipfile
 
 import pytest
+
+from components.schema import PACKAGE
 
 from .browser_support import streamlit_server
 from .test_browser import new_page, settle
@@ -105,4 +108,45 @@ def test_chart_menu_saves_png_then_svg_and_the_page_deck(server, browser) -> Non
     name, data = _download(page, lambda: popover.get_by_role("button", name=re.compile("PDF")).click())
     assert name == "missions_timeline_giant-planets_esa_1990-2030.pdf"
     assert data[:5] == b"%PDF-"
+    page.context.close()
+
+
+def test_data_page_saves_the_package_for_one_view_then_another(server, browser, tmp_path) -> None:
+    """Saved twice in a row, with a filter added between, then the link reopened: each ZIP is
+    the view the button names, and it passes the standard check."""
+    frictionless = pytest.importorskip("frictionless")
+
+    page = new_page(browser)
+    page.goto(server + "/data?destination=Moon")
+    settle(page)
+    button = page.get_by_role("button", name=re.compile(r"\(ZIP\)$"))
+    button.wait_for()
+    saved = []
+    for agency, words in ((None, "Moon"), ("ESA", "Moon · ESA")):
+        if agency:
+            field = page.locator(".st-key-agency input")
+            field.click()
+            field.fill(agency)
+            page.get_by_role("option", name=agency, exact=True).click()  # Enter would take every match
+            page.keyboard.press("Escape")
+            settle(page)
+        button = page.get_by_role("button", name=f"Download the dataset for {words} (ZIP)")
+        name, data = _download(page, button.click)
+        saved.append(name)
+        folder = tmp_path / name
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            archive.extractall(folder)
+        (inner,) = folder.iterdir()
+        report = frictionless.validate(inner / "datapackage.json")
+        assert report.valid, report.flatten(["rowNumber", "fieldName", "type"])
+        missions = (inner / "missions.csv").read_text(encoding="utf-8")
+        ids = {line.split(",", 1)[0] for line in missions.splitlines()[1:]}
+        assert "smart_1" in ids and "cassini_huygens" not in ids
+        assert ("apollo_11" in ids) == (agency is None)
+    version = PACKAGE["version"]
+    assert saved == [f"horizon2061_dataset_{version}_moon.zip", f"horizon2061_dataset_{version}_moon-esa.zip"]
+
+    page.goto(page.url)  # the link keeps the view, and the button still names it
+    settle(page)
+    page.get_by_role("button", name="Download the dataset for Moon · ESA (ZIP)").wait_for()
     page.context.close()

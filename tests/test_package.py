@@ -328,3 +328,58 @@ def test_the_export_command_writes_the_package(tmp_path: Path) -> None:
     assert written.name == f"horizon2061_dataset_{PACKAGE['version']}_moon-esa.zip"
     folder = _unzip(written.read_bytes(), tmp_path / "unzipped")
     assert json.loads((folder / "datapackage.json").read_text(encoding="utf-8"))["filters"] == "Moon · ESA"
+
+
+# ---------------------------------------------------------------------------- on the Data page
+
+
+def _data_page(query: dict[str, str] | None = None):
+    from streamlit.testing.v1 import AppTest
+
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=90)
+    for key, value in (query or {}).items():
+        at.query_params[key] = value
+    at.run()
+    at.switch_page("views/data_sources.py").run()
+    return at
+
+
+def _package_button(at):
+    (button,) = [b for b in at.get("download_button") if b.proto.label.endswith("(ZIP)")]
+    return button.proto.label
+
+
+def test_the_data_page_offers_the_package_for_the_sidebars_filters_changed_twice() -> None:
+    at = _data_page()
+    assert not at.exception
+    assert _package_button(at) == "Download the whole dataset (ZIP)"
+    assert f"The whole dataset, version {PACKAGE['version']}" in [h.value for h in at.subheader]
+    for chosen, words in ((["moon"], "Moon"), (["moon", "small_bodies"], "Moon, Small bodies")):
+        at.sidebar.multiselect(key="destination").set_value(chosen).run()
+        assert not at.exception
+        assert _package_button(at) == f"Download the dataset for {words} (ZIP)"
+        assert any(f"the missions of **{words}**" in c.value for c in at.caption)
+    at.sidebar.multiselect(key="destination").set_value([]).run()
+    assert _package_button(at) == "Download the whole dataset (ZIP)"
+
+
+def test_the_data_page_shows_each_tables_dictionary_from_the_package() -> None:
+    at = _data_page()
+    for table in ("missions", "agencies"):  # twice, by the same fixed key
+        at.selectbox(key="table").set_value(table).run()
+        spec = TABLES_BY_NAME[table]
+        (shown,) = [e for e in at.expander if e.label == f"Columns of {spec.file_name}"]
+        frame = shown.dataframe[0].value
+        assert list(frame["column"]) == list(spec.column_names)
+        assert list(frame["rules"]) == [row.rules for row in dictionary(spec)]
+
+
+def test_a_broken_table_disables_the_package_with_the_reason(data_copy: Path, monkeypatch) -> None:
+    from components.data import DATA_DIR_ENV
+
+    (data_copy / "agencies.csv").write_text("agency_id\n", encoding="utf-8")
+    monkeypatch.setenv(DATA_DIR_ENV, str(data_copy))
+    at = _data_page()
+    assert not at.exception
+    assert not [b for b in at.get("download_button") if b.proto.label.endswith("(ZIP)")]
+    assert any("package cannot be built while a table fails to load" in w.value for w in at.warning)

@@ -3,7 +3,8 @@
 import streamlit as st
 
 from components.data import current_data_dir, get_dataset
-from components.schema import TABLES_BY_NAME
+from components.package import LICENCE_NOTE, citation_cff, dictionary, package_name, package_scope, package_zip
+from components.schema import PACKAGE, PACKAGE_VERSION, TABLES_BY_NAME
 from components.state import current_state, view_choices
 from components.tables import (
     NAMED_COLUMN_NAMES,
@@ -52,7 +53,6 @@ chosen = choice_select(
 )
 spec = TABLES_BY_NAME[chosen]
 st.caption(md(spec.title))
-
 if tables_ready(dataset, spec.name):
     frame = dataset.table(spec.name)
     search_box("Filter rows", "rows", placeholder="Type a name, id or source…")
@@ -104,6 +104,23 @@ if tables_ready(dataset, spec.name):
             on_click="ignore",
         )
 
+with st.expander(f"Columns of {spec.file_name}", icon=":material/menu_book:"):
+    if spec.description:
+        st.markdown(md(spec.description))
+    st.dataframe(
+        [vars(row) for row in dictionary(spec)],
+        hide_index=True,
+        column_config={
+            "column": st.column_config.TextColumn("Column", width="small"),
+            "type": st.column_config.TextColumn("Type", width="small"),
+            "rules": st.column_config.TextColumn("Rules", width="medium"),
+            "meaning": st.column_config.TextColumn("Meaning", width="large"),
+        },
+        width="stretch",
+    )
+    st.caption("The same dictionary as data/README.md, both written from data/datapackage.json.")
+
+
 st.subheader("Seed errata")
 if tables_ready(dataset, "errata"):
     st.caption("Where a seed text differs from the public record. The data uses the record.")
@@ -115,9 +132,39 @@ if tables_ready(dataset, "errata"):
         width="stretch",
     )
 
-with st.expander("Data dictionary (data/README.md)", icon=":material/menu_book:"):
-    dictionary = current_data_dir() / "README.md"
-    if dictionary.is_file():
-        st.markdown(dictionary.read_text(encoding="utf-8"))
-    else:
-        st.warning("data/README.md is missing.")
+st.subheader(f"The whole dataset, version {PACKAGE_VERSION}")
+st.markdown(
+    f"The tables form one open **data package** (Frictionless Data Package, `datapackage.json`): every column's "
+    f"type, allowed values, keys and references, so the files can be checked with `frictionless validate` and "
+    f"reused without the app. Cite it as *{md(PACKAGE['title'])}, dataset {PACKAGE_VERSION}*; "
+    "data/CHANGELOG.md lists what changed in each version."
+)
+view = current_state(dataset)
+scope = package_scope(view, choices.vocabulary)
+if dataset.problems:
+    st.warning(
+        "The package cannot be built while a table fails to load (see above): it would not pass its own check.",
+        icon=":material/warning:",
+    )
+else:
+    if scope:
+        st.caption(
+            f"With the sidebar's filters: the missions of **{md(scope)}**, their participants and the technology "
+            "examples that name them; every other table whole. Clear the filters for every row."
+        )
+    st.download_button(
+        f"Download the dataset for {md(scope)} (ZIP)" if scope else "Download the whole dataset (ZIP)",
+        data=lambda: package_zip(dataset, view, choices.vocabulary, current_data_dir()),
+        file_name=f"{package_name(view, choices.vocabulary)}.zip",
+        mime="application/zip",
+        icon=":material/folder_zip:",
+        key="download_package",
+        on_click="ignore",
+        help=(
+            "Every CSV, datapackage.json, CITATION.cff and a README on what is reconstructed and corrected. "
+            "Rows you uploaded stay out: the table downloads above hold them."
+        ),
+    )
+with st.expander("Licence and citation", icon=":material/license:"):
+    st.markdown(LICENCE_NOTE)
+    st.code(citation_cff(), language="yaml")
