@@ -97,8 +97,32 @@ class RateLimited(RoomError):
         self.retry_after = retry_after
 
 
-class RoomBusy(RoomError):
+class DatabaseFault(RoomError):
+    """The poll's database failed under the call (locked, read-only, removed, unreachable).
+
+    Nothing the call meant to change was changed, so the person can simply try again once
+    the cause is fixed; an answer is acknowledged only when the store's call returns.
+    """
+
+    message = "The poll's database did not answer, so nothing was saved; please try again in a moment."
+
+
+class RoomBusy(DatabaseFault):
     message = "The room is very busy right now; please try again in a moment."
+
+
+class DatabaseReadOnly(DatabaseFault):
+    """The database refuses writes (file permissions, a read-only disk or a read-only replica)."""
+
+
+class DatabaseGone(DatabaseFault):
+    """The database file was deleted, moved or replaced while the app had it open: the room's
+    answers are not where the app looks, and must not be shown as an empty room."""
+
+
+class DatabaseUnavailable(DatabaseFault):
+    """The database cannot be opened, read or written for another reason (disk error, full disk,
+    damaged file, server down)."""
 
 
 @dataclass(frozen=True)

@@ -28,6 +28,7 @@ from __future__ import annotations
 
 import io
 import itertools
+import logging
 import os
 import random
 import threading
@@ -67,7 +68,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import URL
-from sqlalchemy.exc import DBAPIError, IntegrityError
+from sqlalchemy.exc import DBAPIError, DisconnectionError, IntegrityError, InterfaceError, OperationalError
 
 try:
     import fcntl
@@ -78,6 +79,10 @@ from components.room.rules import (
     CODE_LENGTH,
     MAX_TITLE_CHARS,
     Ballot,
+    DatabaseFault,
+    DatabaseGone,
+    DatabaseReadOnly,
+    DatabaseUnavailable,
     Limits,
     NotFacilitator,
     PollVocabulary,
@@ -104,6 +109,47 @@ _WRITE = "h2061_room_write"  # execution option: this transaction will write
 _SCHEMA_LOCK_ID = 2061_0001  # PostgreSQL advisory lock that serialises schema creation
 _TRANSIENT_SQLSTATES = frozenset({"40001", "40P01", "55P03"})  # serialisation failure, deadlock, lock not available
 _TRANSIENT_SQLITE = ("database is locked", "database table is locked", "database is busy")
+_FILE = "h2061_room_file"  # connection info: (path, (device, inode)) of the SQLite file it opened
+
+LOGGER = logging.getLogger("horizon2061")
+
+# What each database failure tells the person who pressed the button, when writing and when reading.
+# Every one says whether anything was saved; none blames the person.
+BUSY = {
+    True: "The poll's database is busy (another program is holding it), so nothing was saved; "
+    "please try again in a moment.",
+    False: "The poll's database is busy, so the room could not be read just now; please try again in a moment.",
+}
+READ_ONLY = (
+    "The poll's database has become read-only, so nothing was saved; the answers recorded before are kept, "
+    "and sending again works once the database file is writable again."
+)
+GONE = (
+    "The poll's database file was deleted or moved while the room was open, so this room's answers can no "
+    "longer be read or saved; put the file back where it was (its answers come back with it), or open a new room."
+)
+EMPTIED = (
+    "The poll's database no longer holds the poll (its file was replaced or emptied while the room was open), "
+    "so this room's answers are not in it; put the original file back, or open a new room."
+)
+CANNOT_OPEN = {
+    True: "The poll's database file cannot be opened (its folder or its permissions changed), so nothing was saved.",
+    False: "The poll's database file cannot be opened (its folder or its permissions changed), "
+    "so the room cannot be read.",
+}
+DISK_FULL = (
+    "The disk that holds the poll's database is full, so nothing was saved; the answers recorded before are kept."
+)
+DAMAGED = "The poll's database file is damaged and cannot be read; restore it from a copy, or open a new room."
+DISK_ERROR = {
+    True: "The poll's database could not be written to disk (a failing disk, or a file made read-only), "
+    "so nothing was saved; the answers recorded before are kept.",
+    False: "The poll's database could not be read from disk; please try again in a moment.",
+}
+UNREACHABLE = {
+    True: DatabaseFault.message,
+    False: "The poll's database did not answer; please try again in a moment.",
+}
 
 T = TypeVar("T")
 
@@ -228,7 +274,9 @@ def prepare_engine(engine: Engine) -> Engine:
     if database and database != ":memory:" and not database.startswith("file:"):
         Path(database).expanduser().parent.mkdir(parents=True, exist_ok=True)
     event.listen(engine, "connect", _sqlite_on_connect)
+    event.listen(engine, "checkout", _sqlite_on_checkout)
     event.listen(engine, "begin", _sqlite_on_begin)
+    event.listen(engine, "handle_error", _sqlite_on_error)
     engine.dispose()
     return engine
 
@@ -241,6 +289,9 @@ def ensure_schema(engine: Engine, *, clock: Callable[[], float] = time.time) -> 
     process finds the tables made and only reads the version.
     """
     prepare_engine(engine)
+    found = schema_version_of(engine)
+    if found is not None:  # made by an earlier run: reading is enough, so a read-only file still opens
+        return _supported(found)
 
     def create(conn: Connection) -> int:
         if conn.dialect.name == "postgresql":
@@ -250,14 +301,18 @@ def ensure_schema(engine: Engine, *, clock: Callable[[], float] = time.time) -> 
         if found is None:
             conn.execute(insert(schema_version).values(id=1, version=SCHEMA_VERSION, applied_at=clock()))
             return SCHEMA_VERSION
-        if found > SCHEMA_VERSION:
-            raise RuntimeError(
-                f"The room database is at schema version {found}, newer than this app's {SCHEMA_VERSION}; "
-                "update the app or point H2061_ROOM_DB at another database."
-            )
-        return int(found)
+        return _supported(found)
 
-    return _transaction(engine, create, write=True)
+    return _transaction(engine, create, write=True, create=True)
+
+
+def _supported(found: int) -> int:
+    if found > SCHEMA_VERSION:
+        raise RuntimeError(
+            f"The room database is at schema version {found}, newer than this app's {SCHEMA_VERSION}; "
+            "update the app or point H2061_ROOM_DB at another database."
+        )
+    return int(found)
 
 
 def schema_version_of(engine: Engine) -> int | None:
@@ -269,14 +324,17 @@ def schema_version_of(engine: Engine) -> int | None:
             return None
         return conn.execute(select(schema_version.c.version).where(schema_version.c.id == 1)).scalar()
 
-    return _transaction(engine, read, write=False)
+    return _transaction(engine, read, write=False, create=True)
 
 
 class RoomStore:
     """Every operation of the poll, each in its own transaction; safe to share between threads.
 
     Codes may be passed as typed (any case, with spaces or dashes); a malformed one raises
-    ``MalformedRoomCode``. Every refusal is a ``RoomError`` whose ``message`` a page can show.
+    ``MalformedRoomCode``. Every refusal is a ``RoomError`` whose ``message`` a page can show,
+    database failures included (``DatabaseFault``: busy past the retries, read-only, the file
+    removed or replaced, unreachable). A call that returns has been committed to the database
+    the app reads from; one that raises changed nothing.
     """
 
     def __init__(
@@ -292,8 +350,18 @@ class RoomStore:
         self.vocabulary = vocabulary
         self.limits = limits or Limits()
         self.clock = clock
+        self._write_fault: DatabaseFault | None = None
         if create_schema:
             ensure_schema(engine, clock=clock)
+
+    @property
+    def write_fault(self) -> DatabaseFault | None:
+        """What stopped this store's last write, or ``None`` once a write has gone through again.
+
+        The facilitator's screen shows it, so a read-only or removed database is noticed while
+        participants are answering, not after the workshop.
+        """
+        return self._write_fault
 
     @classmethod
     def from_url(cls, url: str | URL, vocabulary: PollVocabulary, **options: Any) -> RoomStore:
@@ -319,6 +387,12 @@ class RoomStore:
                     return code, key
             except IntegrityError:  # the same code opened by another process a moment ago
                 continue
+            except DatabaseGone:
+                # The file was removed or emptied: asking for a new room is asking for a new,
+                # empty poll, so the schema is made again (an open room's link says it is gone).
+                ensure_schema(self.engine, clock=self.clock)
+                if self._write(create):
+                    return code, key
         raise RoomBusy("No free room code could be found; please try again.")
 
     def room(self, code: str) -> RoomInfo | None:
@@ -619,7 +693,13 @@ class RoomStore:
         )
 
     def _write(self, work: Callable[[Connection], T]) -> T:
-        return _transaction(self.engine, work, write=True)
+        try:
+            result = _transaction(self.engine, work, write=True)
+        except DatabaseFault as fault:
+            self._write_fault = fault
+            raise
+        self._write_fault = None
+        return result
 
     def _read(self, work: Callable[[Connection], T]) -> T:
         return _transaction(self.engine, work, write=False)
@@ -698,27 +778,119 @@ _sqlite_writers: weakref.WeakKeyDictionary[Engine, _SqliteWriters] = weakref.Wea
 _writers_guard = threading.Lock()
 
 
-def _transaction(engine: Engine, work: Callable[[Connection], T], *, write: bool) -> T:
+def _transaction(engine: Engine, work: Callable[[Connection], T], *, write: bool, create: bool = False) -> T:
     """Run ``work`` in one transaction, again after a short random pause while the database is busy.
 
-    A ``RoomError`` raised by ``work`` rolls the transaction back and reaches the caller.
+    A ``RoomError`` raised by ``work`` rolls the transaction back and reaches the caller. A
+    database failure becomes a ``DatabaseFault`` with one sentence for the person (the original
+    goes to the log): busy after ``MAX_ATTEMPTS``, read-only, the file removed or emptied, a disk
+    error, unreachable. A connection that failed that way is dropped and the transaction tried
+    once more on a new one, which tells a stale connection from a database that really refuses.
+    An SQLite file that is no longer at its path is never recreated here (``create`` aside, for
+    the schema), so a removed room is reported instead of being shown empty.
     """
-    delay = 0.005
+    delay, fresh = 0.005, False
     for attempt in itertools.count(1):
+        if not create:
+            _require_file(engine, write=write)
         try:
             with _write_lock(engine) if write else nullcontext(), engine.connect() as conn:
                 if write:
                     conn = conn.execution_options(**{_WRITE: True})
                 with conn.begin():
-                    return work(conn)
+                    result = work(conn)
+                if write:
+                    _confirm_written(conn)
+                return result
         except DBAPIError as error:
-            if not _transient(error):
+            if _transient(error):
+                if attempt >= MAX_ATTEMPTS:
+                    raise _reported(RoomBusy(BUSY[write]), error) from error
+                time.sleep(delay * (1.0 + random.random()))
+                delay = min(delay * 3, 0.5)
+                continue
+            fault = _fault(error, write=write)
+            if fault is None:
                 raise
-            if attempt >= MAX_ATTEMPTS:
-                raise RoomBusy() from error
-            time.sleep(delay * (1.0 + random.random()))
-            delay = min(delay * 3, 0.5)
+            if error.connection_invalidated and not fresh:
+                fresh = True
+                continue
+            raise _reported(fault, error) from error
     raise AssertionError("unreachable")
+
+
+def _fault(error: DBAPIError, *, write: bool) -> DatabaseFault | None:
+    """The store's own error for a failing database, or ``None`` for a defect that must surface as is."""
+    if isinstance(error, IntegrityError):
+        return None
+    message = str(error.orig).lower()
+    sqlstate = getattr(error.orig, "sqlstate", None)
+    if "readonly database" in message or sqlstate == "25006":  # PostgreSQL: read-only transaction
+        return DatabaseReadOnly(READ_ONLY)
+    if "no such table" in message or sqlstate == "42P01":  # PostgreSQL: undefined table
+        return DatabaseGone(EMPTIED)
+    if "unable to open database file" in message:
+        return DatabaseUnavailable(CANNOT_OPEN[write])
+    if "disk is full" in message or sqlstate == "53100":
+        return DatabaseUnavailable(DISK_FULL)
+    if "malformed" in message or "not a database" in message:
+        return DatabaseUnavailable(DAMAGED)
+    if "disk i/o error" in message:
+        return DatabaseUnavailable(DISK_ERROR[write])
+    if isinstance(error, OperationalError | InterfaceError) or error.connection_invalidated:
+        return DatabaseUnavailable(UNREACHABLE[write])
+    return None
+
+
+def _reported(fault: DatabaseFault, error: BaseException) -> DatabaseFault:
+    # The original error, with its SQL, stays in the log; the traceback only when debugging.
+    LOGGER.warning(
+        "room database: %s: %s",
+        type(fault).__name__,
+        error,
+        exc_info=error if LOGGER.isEnabledFor(logging.DEBUG) else None,
+    )
+    return fault
+
+
+def _sqlite_file(engine: Engine) -> Path | None:
+    database = engine.url.database if engine.dialect.name == "sqlite" else None
+    if not database or database == ":memory:" or database.startswith("file:"):
+        return None
+    return Path(database)
+
+
+def _identity(path: Path) -> tuple[int, int] | None:
+    """The file's (device, inode): the same file even if renamed and moved back; ``None`` if absent."""
+    try:
+        found = path.stat()
+    except (FileNotFoundError, NotADirectoryError):
+        return None
+    return found.st_dev, found.st_ino
+
+
+def _require_file(engine: Engine, *, write: bool) -> None:
+    # Opening a missing file would make SQLite create an empty one, and the room would look
+    # empty instead of gone; connections still holding the deleted file would write into it
+    # and lose the answer when they close.
+    path = _sqlite_file(engine)
+    if path is not None and _identity(path) is None:
+        raise _reported(DatabaseGone(GONE), FileNotFoundError(f"{path} is missing ({'write' if write else 'read'})"))
+
+
+def _confirm_written(conn: Connection) -> None:
+    """After a commit: the file the connection wrote is still the one at the database's path.
+
+    Otherwise the answer went into a file that was deleted or replaced meanwhile and is not
+    acknowledged; the connection is dropped so that no other write follows it there.
+    """
+    opened = conn.info.get(_FILE)
+    if opened is None:
+        return
+    path, identity = opened
+    if _identity(Path(path)) != identity:
+        conn.invalidate()
+        raise _reported(DatabaseGone(GONE), FileNotFoundError(f"{path} was removed or replaced during a write"))
 
 
 def _write_lock(engine: Engine) -> AbstractContextManager[Any]:
@@ -738,7 +910,7 @@ def _transient(error: DBAPIError) -> bool:
     return any(fragment in message for fragment in _TRANSIENT_SQLITE)
 
 
-def _sqlite_on_connect(dbapi_connection: Any, _record: Any) -> None:
+def _sqlite_on_connect(dbapi_connection: Any, record: Any) -> None:
     # SQLAlchemy, not the sqlite3 module, decides when a transaction begins (see _sqlite_on_begin).
     dbapi_connection.isolation_level = None
     cursor = dbapi_connection.cursor()
@@ -747,8 +919,31 @@ def _sqlite_on_connect(dbapi_connection: Any, _record: Any) -> None:
         cursor.execute("PRAGMA journal_mode = WAL")
         cursor.execute("PRAGMA synchronous = NORMAL")
         cursor.execute("PRAGMA foreign_keys = ON")
+        main = next((row[2] for row in cursor.execute("PRAGMA database_list") if row[1] == "main"), "")
     finally:
         cursor.close()
+    if main and (identity := _identity(Path(main))) is not None:
+        record.info[_FILE] = (main, identity)
+
+
+def _sqlite_on_checkout(_dbapi_connection: Any, record: Any, _proxy: Any) -> None:
+    # A pooled connection keeps the file it opened even after that file is deleted or replaced;
+    # writing there would acknowledge answers nobody can read. The pool then opens a new one.
+    opened = record.info.get(_FILE)
+    if opened is not None and _identity(Path(opened[0])) != opened[1]:
+        raise DisconnectionError("the room database file was removed or replaced since this connection opened it")
+
+
+def _sqlite_on_error(context: Any) -> None:
+    # A connection opened while the file was read-only stays read-only after the file is
+    # writable again, and one that hit a disk error may be unusable: drop them all, so the
+    # next try (see _transaction) opens the file afresh.
+    error = context.original_exception
+    message = str(error).lower()
+    if isinstance(error, Exception) and any(
+        fragment in message for fragment in ("readonly database", "disk i/o error", "no such table", "unable to open")
+    ):
+        context.is_disconnect = True
 
 
 def _sqlite_on_begin(conn: Connection) -> None:
