@@ -5,6 +5,12 @@ for each destination, which cooperation modes they would recommend (and, if they
 pillar that matters most there). The facilitator's results refresh every few seconds beside
 the book's recommendation. The facilitator's link carries a key (``?room=CODE&key=KEY``);
 the participants' link only the code. Answers live in a real database (``components.room``).
+
+When that database fails (busy, read-only, its file removed), the store says so in one sentence
+and the page shows it where the person is looking: beside the *Send* button, in the live
+results. A room seen once in this session stays on screen, with the participant's choices, so
+that sending again works as soon as the file is back; an answer is called sent only when the
+store has recorded it.
 """
 
 from __future__ import annotations
@@ -20,6 +26,7 @@ from components.data import get_dataset
 from components.room import (
     MAX_TITLE_CHARS,
     Ballot,
+    DatabaseFault,
     PollVocabulary,
     RoomError,
     RoomInfo,
@@ -29,6 +36,7 @@ from components.room import (
     format_code,
     join_url,
     new_token,
+    normalise_code,
     qr_png,
     server_base_url,
 )
@@ -38,6 +46,8 @@ from components.widgets import BIND, flag
 
 REFRESH_S = 3  # the facilitator's results: a participant's answer shows within this, plus a run
 TOKEN_KEY = "h2061_room_token"
+SEEN_KEY = "h2061_room_seen"  # the room as last read, shown again while the database fails
+VERIFIED_KEY = "h2061_room_verified"  # (code, key) whose key this session has checked
 
 dataset = get_dataset()
 vocabulary = view_choices(dataset).vocabulary
@@ -64,6 +74,9 @@ def room_store() -> RoomStore | None:
     try:
         connection = st.connection("room", type="sql", **connection_kwargs(section))
         return _store_for(connection.engine, PollVocabulary.from_vocabulary(vocabulary), str(connection.engine.url))
+    except RoomError as exc:
+        st.error(md(exc.message), icon=":material/database:")
+        return None
     except Exception as exc:
         LOGGER.exception("the room database cannot be opened")
         st.error(
@@ -109,10 +122,21 @@ key = st.query_params.get("key")
 if problem := st.session_state.pop("room_problem", None):
     st.error(md(problem), icon=":material/error:")
 
+
+def last_seen(typed: str) -> RoomInfo | None:
+    """The room as this session last read it, if that is the room typed."""
+    seen = st.session_state.get(SEEN_KEY)
+    return seen if seen is not None and seen.code == normalise_code(typed) else None
+
+
 info: RoomInfo | None = None
 if typed:
     try:
         info = store.require_room(typed)
+        st.session_state[SEEN_KEY] = info
+    except DatabaseFault as exc:  # the code is well formed: the database failed, not the person
+        st.error(md(exc.message), icon=":material/database:")
+        info = last_seen(typed)
     except RoomError as exc:
         st.error(md(exc.message), icon=":material/search_off:")
     except Exception as exc:
@@ -132,7 +156,12 @@ if info is None:
     st.stop()
 
 code = info.code
-facilitator = bool(key) and store.is_facilitator(code, key)
+try:
+    facilitator = bool(key) and store.is_facilitator(code, key)
+    if facilitator:
+        st.session_state[VERIFIED_KEY] = (code, key)
+except DatabaseFault:  # already said above, or says so in the results below
+    facilitator = st.session_state.get(VERIFIED_KEY) == (code, key)
 if key and not facilitator:
     st.warning(
         "The key in this address does not match this room: you see the participant's view.", icon=":material/key_off:"
@@ -189,10 +218,15 @@ def live_results() -> None:
     """Refreshes every few seconds; only this part reruns."""
     try:
         results = store.results(code)
+    except RoomError as exc:
+        st.error(f"{md(exc.message)} The results are read again every {REFRESH_S} s.", icon=":material/database:")
+        return
     except Exception as exc:
         LOGGER.exception("room results failed")
         st.error(f"Results could not be read ({md(type(exc).__name__)}); retrying.", icon=":material/sync_problem:")
         return
+    if (fault := store.write_fault) is not None:
+        st.warning(f"**Answers are not being saved.** {md(fault.message)}", icon=":material/database:")
     counts = st.columns(3)
     counts[0].metric("Participants", results.participants, border=True)
     counts[1].metric("Answered", results.respondents, border=True)
@@ -248,7 +282,7 @@ if facilitator:
     )
     if projecting:
         presentation_chrome()
-    st.subheader(md(info.title))
+    st.header(md(info.title))
     left, right = st.columns([3, 2], vertical_alignment="top")
     with left:
         st.markdown(f"## Room code: `{format_code(code)}`")
@@ -260,7 +294,7 @@ if facilitator:
         )
         with st.expander("Your facilitator link (keep it to yourself)", icon=":material/key:"):
             st.code(facilitator_url(base_url(), format_code(code), key), language=None)
-    right.image(qr_png(join, scale=8), caption="Scan to join", width=260)
+    right.image(qr_png(join, scale=8), caption="Scan to join", width=260, alt=f"QR code of the join link {join}")
     facilitator_controls()
     if problem := st.session_state.pop("room_problem", None):
         st.error(md(problem), icon=":material/error:")
@@ -280,7 +314,7 @@ if facilitator:
 # ---------------------------------------------------------------- participant
 
 token = st.session_state.setdefault(TOKEN_KEY, new_token())
-st.subheader(md(info.title))
+st.header(md(info.title))
 if info.closed:
     st.info("The facilitator has closed this poll; your answers are kept as sent.", icon=":material/lock:")
 
@@ -332,6 +366,12 @@ if sent:
     else:
         try:
             store.submit_many(code, token, ballots)
+        except DatabaseFault as exc:
+            st.error(
+                f"**Your answers were not recorded.** {md(exc.message)} Your choices are still here: "
+                "press *Send my answers* again in a moment.",
+                icon=":material/database:",
+            )
         except RoomError as exc:
             st.error(md(exc.message), icon=":material/error:")
         except Exception as exc:
