@@ -17,7 +17,7 @@ from components.data import get_dataset
 from components.downloads import download_all
 from components.filters import TRUE_WORDS
 from components.state import arrive, current_state, present_elsewhere, show_url_notices, view_choices
-from components.ui import dataset_status
+from components.ui import dataset_status, house_style
 from components.widgets import filter_sidebar
 
 presenting = st.query_params.get("present", "").strip().casefold() in TRUE_WORDS
@@ -54,6 +54,7 @@ PAGES = {
 }
 
 page = st.navigation(PAGES)
+house_style()
 dataset = get_dataset()
 present_elsewhere(page, PRESENT_PAGE, dataset)  # ?present=1 on any page presents that page's charts
 arrive(page, dataset)  # an older or non-canonical link is rewritten once, before any widget

@@ -32,6 +32,13 @@ TOL_MUTED = (
 )
 NEUTRAL = "#8C8C8C"
 
+# The page's own colours (``.streamlit/config.toml``) and the muted grey of captions, which
+# replaces Streamlit's 60 % opacity: that gave 4.4:1 on white and less on the sidebar's grey.
+TEXT_COLOUR = "#1B1F24"
+PAGE_BACKGROUND = "#FFFFFF"
+PANEL_BACKGROUND = "#F2F5F8"
+CAPTION_COLOUR = "#5C636A"
+
 DESTINATION_COLOURS = {
     "moon": "#8C8C8C",
     "terrestrial_planets": "#D55E00",
@@ -60,6 +67,19 @@ AGENCY_COLOURS = {
     "uksa": "#332288",
     "kari": "#DDCC77",
     "mbrsc": "#AA4499",
+}
+
+# Colour is never the only carrier of a status: bars also carry a fill pattern of their own
+# (solid, dots, cross-hatch…), shown in the legend. Notional windows keep the diagonal hatch
+# they have in every colouring.
+STATUS_PATTERNS = {
+    "completed": "",
+    "operating": ".",
+    "failed": "x",
+    "in development": "+",
+    "planned": "|",
+    "notional": "/",
+    "cancelled": "-",
 }
 
 STATUS_COLOURS = {
@@ -110,6 +130,13 @@ STATUS_GROUP_COLOURS = {
     "Notional": "#CC79A7",
     "Cancelled": "#8C8C8C",
 }
+STATUS_GROUP_PATTERNS = {
+    "Past": "",
+    "Operating": ".",
+    "Planned": "|",
+    "Notional": "/",
+    "Cancelled": "-",
+}
 MODE_COLOURS = {
     "national": "#BFC5CC",
     "instrument_delivery": "#C6DBEF",
@@ -125,3 +152,22 @@ CATEGORY_COLOURS = {
     "practised, not recommended": "#56B4E9",
     "neither": "#F2F5F8",
 }
+
+
+def relative_luminance(colour: str) -> float:
+    """WCAG 2 relative luminance of a ``#RRGGBB`` colour."""
+    channels = [int(colour.lstrip("#")[i : i + 2], 16) / 255 for i in (0, 2, 4)]
+    linear = [c / 12.92 if c <= 0.04045 else ((c + 0.055) / 1.055) ** 2.4 for c in channels]
+    return 0.2126 * linear[0] + 0.7152 * linear[1] + 0.0722 * linear[2]
+
+
+def contrast_ratio(first: str, second: str) -> float:
+    """WCAG 2 contrast ratio of two ``#RRGGBB`` colours, from 1 to 21."""
+    lighter, darker = sorted((relative_luminance(first), relative_luminance(second)), reverse=True)
+    return (lighter + 0.05) / (darker + 0.05)
+
+
+def ink_on(fill: str) -> str:
+    """White or the text colour, whichever stands out more on ``fill``: for text and fill
+    patterns drawn over a coloured mark (white lines vanish on yellow)."""
+    return max(("#FFFFFF", TEXT_COLOUR), key=lambda ink: contrast_ratio(ink, fill))

@@ -12,6 +12,7 @@ import re
 import streamlit as st
 
 from components.data import Dataset
+from components.theme import CAPTION_COLOUR
 
 LOGGER = logging.getLogger("horizon2061")
 _MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$:&])")  # & too: "&lt;" is shown, not read as "<"
@@ -70,6 +71,13 @@ def _shared_build(key: tuple, _chart_id: str, _ctx):
 
 
 PRESENT_HEIGHT = 520  # a chart between a step's heading and its footer, in a 1280×720 window
+SCROLL_FRAME_KEY = "present_chart_frame"  # the frame a chart taller than the screen scrolls in
+
+
+def chart_alt(title: str, summary: str) -> str:
+    """A chart's name for screen readers: what it shows and what it finds (the caption under
+    it says the same to everyone)."""
+    return f"{title}. {summary}"
 
 
 def render_chart(
@@ -113,7 +121,7 @@ def render_chart(
     names = export_names(chart_id, ctx)
     if spec.kind == "deck":
         height = PRESENT_HEIGHT if presenting else select_kwargs.get("height", 560)
-        st.pydeck_chart(figure, height=height, key=key, alt=summary)
+        st.pydeck_chart(figure, height=height, key=key, alt=chart_alt(spec.title, summary))
         st.caption(md(summary))
         if not presenting:
             chart_menu(chart_id, ctx, key, names)
@@ -122,12 +130,14 @@ def render_chart(
         from components.charts.base import for_projector
 
         figure = for_projector(figure, height=PRESENT_HEIGHT)
-        frame = st.container(height=PRESENT_HEIGHT + 24, border=False) if figure.layout.height > PRESENT_HEIGHT else st
+        tall = figure.layout.height > PRESENT_HEIGHT
+        frame = st.container(height=PRESENT_HEIGHT + 24, border=False, key=SCROLL_FRAME_KEY) if tall else st
         frame.plotly_chart(
             figure,
             key=key,
             theme=None,
             config={"displaylogo": False, "displayModeBar": False},
+            alt=chart_alt(spec.title, summary),
         )
         st.caption(md(summary))
         return None
@@ -140,11 +150,28 @@ def render_chart(
             "displaylogo": False,
             "toImageButtonOptions": {"format": "png", "filename": names.stem, "scale": 2},
         },
+        alt=chart_alt(spec.title, summary),
         **select_kwargs,
     )
     st.caption(md(summary))
     chart_menu(chart_id, ctx, key, names)
     return None if on_select == "ignore" else event
+
+
+_HOUSE_CSS = f"""
+<style>
+[data-testid="stCaptionContainer"] {{ opacity: 1; color: {CAPTION_COLOUR}; }}
+</style>
+"""
+
+
+def house_style() -> None:
+    """Once per run, before the page: captions in a muted grey that reads at 5.5:1 or more on the
+    page and the sidebar (Streamlit draws them at 60 % opacity: 4.4:1 on white, and code or
+    links inside them fainter still), and the repairs of ``_HOUSE_JS``."""
+    # One element, in the sidebar: each element in the main column adds a gap above the page's
+    # content, and the sidebar, hidden when presenting, still applies both.
+    st.sidebar.html(_HOUSE_CSS + _HOUSE_JS, unsafe_allow_javascript=True)
 
 
 _PRESENTATION_CSS = """
@@ -156,6 +183,40 @@ _PRESENTATION_CSS = """
 [data-testid="stMain"] h2 { font-size: 1.75rem; padding: 0; color: #000000; }
 [data-testid="stMain"] [data-testid="stCaptionContainer"] { font-size: 1.05rem; color: #1B1F24; }
 </style>
+"""
+
+
+# Two repairs to Streamlit's own markup, kept by an observer since Streamlit draws and redraws
+# after this script has run:
+# - the page list in the sidebar is a <ul> whose items sit in one <div> per section, which screen
+#   readers do not announce as a list (axe: "list", "listitem"); the list says it is one, and the
+#   section wrappers step aside (role "none");
+# - a chart taller than the screen scrolls in a frame that cannot take the focus, so a keyboard (or
+#   a presenter's clicker) could not scroll it: the frame becomes a named region in the tab order,
+#   where the arrow keys scroll.
+_HOUSE_JS = f"""
+<script>
+(() => {{
+  if (window.h2061Repairs) return;
+  window.h2061Repairs = true;
+  const set = (el, name, value) => {{ if (el.getAttribute(name) !== value) el.setAttribute(name, value); }};
+  const mark = () => {{
+    document.querySelectorAll('[data-testid="stSidebarNavItems"]').forEach(list => {{
+      set(list, "role", "list");
+      [...list.children].forEach(child => {{ if (child.tagName === "DIV") set(child, "role", "none"); }});
+    }});
+    document.querySelectorAll(".st-key-{SCROLL_FRAME_KEY}").forEach(frame => {{
+      set(frame, "tabindex", "0");
+      set(frame, "role", "region");
+      const title = frame.querySelector(".gtitle");
+      const named = title ? title.textContent.trim() + ": " : "";
+      set(frame, "aria-label", named + "the chart scrolls, use the arrow keys");
+    }});
+  }};
+  new MutationObserver(mark).observe(document.body, {{ childList: true, subtree: true }});
+  mark();
+}})();
+</script>
 """
 
 

@@ -595,3 +595,59 @@ def test_timeline_hover_says_how_a_mission_failed_and_who_carried_it(dataset: Da
     assert "Failed at launch" in hovers["Pioneer E"]
     # BioSentinel rode on Artemis I, a Moon mission drawn on another page of the timeline.
     assert "Carried by Artemis I" in hovers["BioSentinel"]
+
+
+def _marks(fig: go.Figure) -> dict[str, tuple]:
+    """What tells each legend entry apart once the colour is taken away: its symbol, its fill
+    pattern, and what its marks say (a count, a word, nothing)."""
+    marks = {}
+    for trace in fig.data:
+        if trace.showlegend is False or not trace.name:
+            continue
+        marker = trace.marker
+        pattern = getattr(marker, "pattern", None)
+        texts = set(getattr(trace, "text", None) or ()) if "text" in (getattr(trace, "mode", "") or "") else set()
+        said = "count" if texts and all(t.isdigit() for t in texts) else "|".join(sorted(texts))
+        marks[trace.name] = (
+            getattr(marker, "symbol", None),
+            pattern.shape if pattern is not None else None,
+            said,
+        )
+    return marks
+
+
+@pytest.mark.parametrize(
+    ("chart_id", "state"),
+    [
+        ("pillars_missions_by_status", FilterState()),
+        ("missions_outcomes_by_decade", FilterState()),
+        ("missions_outcomes_by_agency", FilterState()),
+        ("missions_timeline", FilterState(colour="status")),
+        ("destination_timeline", FilterState(focus="moon", timeline_colour="status")),
+        ("autonomy_matrix", FilterState()),
+        ("cooperation_recommended_vs_practised", FilterState()),
+    ],
+)
+def test_status_and_outcome_are_never_told_by_colour_alone(dataset: Dataset, chart_id: str, state) -> None:
+    """Each legend entry of a chart whose colours mean a status, an outcome or a category has a
+    symbol or fill pattern no other entry shares, so a reader who cannot tell the colours apart
+    (or a grey-scale print) still reads the chart."""
+    fig, _ = build(chart_id, ChartContext(dataset, state, today=TODAY))
+    marks = _marks(fig)
+    assert len(marks) >= 3, marks
+    by_mark: dict[tuple, list[str]] = {}
+    for name, mark in marks.items():
+        by_mark.setdefault(mark, []).append(name)
+    assert all(len(names) == 1 for names in by_mark.values()), by_mark
+
+
+def test_captions_and_marks_over_colour_stand_out() -> None:
+    """Captions read at WCAG AA (4.5:1) on the page and the sidebar; a pattern or label over a
+    coloured mark takes whichever ink stands out more (dark on yellow, white on blue)."""
+    from components.theme import CAPTION_COLOUR, PAGE_BACKGROUND, PANEL_BACKGROUND, contrast_ratio, ink_on
+
+    assert contrast_ratio(CAPTION_COLOUR, PAGE_BACKGROUND) >= 4.5
+    assert contrast_ratio(CAPTION_COLOUR, PANEL_BACKGROUND) >= 4.5
+    assert round(contrast_ratio("#000000", "#FFFFFF"), 1) == 21.0
+    assert ink_on("#F0E442") == "#1B1F24"
+    assert ink_on("#0072B2") == "#FFFFFF"

@@ -353,7 +353,7 @@ def test_the_data_page_offers_the_package_for_the_sidebars_filters_changed_twice
     at = _data_page()
     assert not at.exception
     assert _package_button(at) == "Download the whole dataset (ZIP)"
-    assert f"The whole dataset, version {PACKAGE['version']}" in [h.value for h in at.subheader]
+    assert f"The whole dataset, version {PACKAGE['version']}" in [h.value for h in at.header]
     for chosen, words in ((["moon"], "Moon"), (["moon", "small_bodies"], "Moon, Small bodies")):
         at.sidebar.multiselect(key="destination").set_value(chosen).run()
         assert not at.exception

@@ -134,4 +134,4 @@ if map_tab.open:
             render_chart("cooperation_map", ctx)
             if not ctx.filtered.missions.empty:
                 legend = map_legend(ctx)
-                st.image(legend.svg(), width="content")
+                st.image(legend.svg(), width="content", alt=f"Map legend. {legend.caption()}")

@@ -28,7 +28,7 @@ if not tables_ready(dataset, "cooperation_modes", "missions", "mission_participa
 ctx = ChartContext(dataset, state)
 missions = ctx.filtered.missions
 
-st.subheader("The ladder of integration")
+st.header("The ladder of integration")
 render_chart("cooperation_ladder", ctx)
 for mode in dataset.cooperation_modes.sort_values("rank").itertuples():
     examples = narrow(ctx.filtered, modes=(mode.mode_id,)).missions
@@ -90,13 +90,13 @@ def cell_listing() -> None:
 @st.fragment
 def breakdown() -> None:
     """The modes broken down by agency, era or status: a new choice reruns this part only."""
-    st.subheader("By agency, era and status")
+    st.header("By agency, era and status")
     choice_buttons("Break down by", "breakdown", choices, current_state(dataset))
     state = current_state(dataset)
     render_chart(f"cooperation_by_{state.breakdown}", ChartContext(dataset, state))
 
 
-st.subheader("Where each mode was used")
+st.header("Where each mode was used")
 st.caption("Click a square to list its missions, or choose a cell below.")
 
 
@@ -112,10 +112,12 @@ render_chart("cooperation_mode_destination", ctx, on_select=_open_clicked_cell, 
 cell_listing()
 breakdown()
 
-st.subheader("Recommended vs practised")
+st.header("Recommended vs practised")
 st.markdown(
     "For each Table 7.1 destination: the modes the chapter recommends beside the modes its missions (flown or "
-    "committed) actually used. **Vermillion squares are gaps**: recommended, but no mission shown has used them yet."
+    "committed) actually used. Squares are the modes it recommends, circles the modes used without its "
+    "recommendation; a number counts the missions. **A vermillion square marked “gap”** is recommended, but no "
+    "mission shown has used it yet."
 )
 if state.modes:
     st.info(
@@ -134,7 +136,7 @@ st.page_link(
     query_params=link_params(state, choices),
 )
 
-st.subheader("Cooperation models compared")
+st.header("Cooperation models compared")
 st.markdown(
     "*Experience with collaborative space projects* (IISL 2012) draws lessons from five ways of working together, "
     'and argues for "autonomy for cooperation".'

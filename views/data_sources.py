@@ -121,7 +121,7 @@ with st.expander(f"Columns of {spec.file_name}", icon=":material/menu_book:"):
     st.caption("The same dictionary as data/README.md, both written from data/datapackage.json.")
 
 
-st.subheader("Seed errata")
+st.header("Seed errata")
 if tables_ready(dataset, "errata"):
     st.caption("Where a seed text differs from the public record. The data uses the record.")
     st.dataframe(
@@ -132,7 +132,7 @@ if tables_ready(dataset, "errata"):
         width="stretch",
     )
 
-st.subheader(f"The whole dataset, version {PACKAGE_VERSION}")
+st.header(f"The whole dataset, version {PACKAGE_VERSION}")
 st.markdown(
     f"The tables form one open **data package** (Frictionless Data Package, `datapackage.json`): every column's "
     f"type, allowed values, keys and references, so the files can be checked with `frictionless validate` and "

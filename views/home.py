@@ -62,7 +62,7 @@ if tables_ready(dataset, "missions", "mission_participants", "agencies", "destin
     )
 
 if tables_ready(dataset, "bodies", "missions", "mission_participants", "destinations"):
-    st.subheader("Pick a destination")
+    st.header("Pick a destination")
 
     def _pick_from_chart() -> None:
         points = st.session_state["chart_home_solar_system"].selection.points
@@ -82,7 +82,7 @@ if tables_ready(dataset, "bodies", "missions", "mission_participants", "destinat
     )
 
 if tables_ready(dataset, "missions", "mission_participants", "agencies", "destinations"):
-    st.subheader("Destinations at a glance")
+    st.header("Destinations at a glance")
     overview = destination_counts(ctx.filtered.missions, dataset.destinations)
     st.dataframe(
         overview,
@@ -101,7 +101,7 @@ if tables_ready(dataset, "missions", "mission_participants", "agencies", "destin
     )
 
 if tables_ready(dataset, "pillars"):
-    st.subheader("The four pillars")
+    st.header("The four pillars")
     columns = st.columns(4)
     for column, pillar in zip(columns, dataset.pillars.sort_values("number").itertuples(), strict=True):
         with column.container(border=True):
@@ -109,7 +109,7 @@ if tables_ready(dataset, "pillars"):
             st.caption(f"{md(pillar.covers)} (ch. 7 {md(pillar.section)})")
             st.markdown(f"Best suited to **{md(pillar.suited_cooperation)}** cooperation (ch. 7 §7.5.1).")
 
-st.subheader("Where to go next")
+st.header("Where to go next")
 links = link_params(state, choices)
 pages = [
     ("views/pillars.py", "Step through the four pillars", ":material/view_column:"),

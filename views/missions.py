@@ -102,18 +102,18 @@ def timeline_section() -> None:
 timeline_section()
 
 ctx = ChartContext(dataset, current_state(dataset))
-st.subheader("Success and failure")
+st.header("Success and failure")
 st.caption(
     "Launched missions only (completed, operating or failed). A mission failed when its primary objective was "
-    "lost; the colour says where: at launch, in cruise, on arrival (orbit insertion, entry, descent, landing) or "
-    "after arriving. Labels give the share that succeeded."
+    "lost; the colour and the fill pattern say where: at launch, in cruise, on arrival (orbit insertion, entry, "
+    "descent, landing) or after arriving. Labels give the share that succeeded."
 )
 render_chart("missions_outcomes_by_decade", ctx)
 render_chart("missions_outcomes_by_agency", ctx)
 
 programmes = ctx.filtered.programmes
 if len(programmes):
-    st.subheader("Programmes in view")
+    st.header("Programmes in view")
     st.caption(
         f"{len(programmes)} programme row(s), listed apart and never counted: a programme (Artemis, CLPS, ILRS, the "
         "crew-transport series) stands for a series of flights, and where those flights are in scope they are "

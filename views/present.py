@@ -116,7 +116,7 @@ if presenting:
 
 flag("Presentation mode", "present", help=PRESENT_HELP)
 
-st.subheader(md(sequence.title))
+st.header(md(sequence.title))
 st.caption(
     f"{count} steps. "
     + (
@@ -210,12 +210,12 @@ with st.expander("Add a step", icon=":material/add:", expanded=sequence.seq_id =
         on_click=lambda: set_sequence(with_step(sequence, new_step).code(), len(with_step(sequence, new_step))),
     )
 
-st.subheader("Preview")
+st.header("Preview")
 step_controls()
-st.markdown(f"#### {md(step_heading(step, vocabulary))}")
+st.markdown(f"### {md(step_heading(step, vocabulary))}")
 render_chart(step.chart_id, step_context(step, dataset))
 
-st.subheader("Share")
+st.header("Share")
 origin = urlsplit(st.context.url or "")
 base = f"{origin.scheme}://{origin.netloc}" if origin.scheme in ("http", "https") and origin.netloc else ""
 link = f"{base}/present?" + urlencode({"present": "true", "seq": sequence.code(), "step": 1})

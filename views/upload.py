@@ -42,7 +42,7 @@ if not all(name in shipped.tables for name in ("missions", "mission_participants
     st.error("The shipped missions or agencies could not be loaded, so uploads cannot be checked against them.")
     st.stop()
 
-st.subheader("1. Start from a template")
+st.header("1. Start from a template")
 st.caption(
     "The same columns as `data/missions.csv` and `data/mission_participants.csv`, with one example row each "
     "(a fictional ESA lunar lander). Ids of agencies, destinations, bodies and modes are those of the Data & "
@@ -65,7 +65,7 @@ for column, (table, fmt) in zip(
         width="stretch",
     )
 
-st.subheader("2. Upload and check")
+st.header("2. Upload and check")
 files = st.file_uploader(
     "CSV or XLSX files (missions, participants, or both)",
     type=["csv", "xlsx"],
@@ -127,7 +127,7 @@ st.button(
     on_click=use_rows,
 )
 
-st.subheader("3. In this session")
+st.header("3. In this session")
 if not held:
     st.caption("No rows of yours yet: every view shows the shipped data.")
 elif dataset is shipped:

@@ -38,6 +38,15 @@ ROLE_COLOURS = dict(
     )
 )
 AUTONOMY_COLOURS = {ALONE: "#0072B2", WITH_PARTNERS: "#9ECAE1", NOT_YET: "#F2F5F8"}
+# Not by colour alone: a full square, a square crossed (+ partners), an empty box (drawn in grey:
+# an open symbol takes its outline from the marker's colour).
+AUTONOMY_SYMBOLS = {ALONE: "square", WITH_PARTNERS: "square-cross", NOT_YET: "square-open"}
+AUTONOMY_MARKER_COLOURS = {**AUTONOMY_COLOURS, NOT_YET: "#9AA1A9"}
+AUTONOMY_OUTLINES = {
+    ALONE: {"width": 1, "color": "#0072B2"},
+    WITH_PARTNERS: {"width": 2, "color": "#08519C"},
+    NOT_YET: {"width": 2, "color": "#9AA1A9"},
+}
 
 
 def _names(agencies: pd.DataFrame) -> dict[str, str]:
@@ -454,7 +463,7 @@ def autonomy_chart(
     )
     column_of = dict(zip(AUTONOMY_CAPABILITIES, columns, strict=True))
     fig = go.Figure()
-    for status, colour in AUTONOMY_COLOURS.items():
+    for status in AUTONOMY_COLOURS:
         xs, ys, hover = [], [], []
         for agency in order:
             for capability, label in zip(AUTONOMY_CAPABILITIES, columns, strict=True):
@@ -474,10 +483,10 @@ def autonomy_chart(
                     mode="markers",
                     customdata=hover,
                     marker={
-                        "symbol": "square",
+                        "symbol": AUTONOMY_SYMBOLS[status],
                         "size": 26,
-                        "color": colour,
-                        "line": {"width": 1, "color": "#BFC5CC" if status == NOT_YET else colour},
+                        "color": AUTONOMY_MARKER_COLOURS[status],
+                        "line": AUTONOMY_OUTLINES[status],
                     },
                     hovertemplate="<b>%{y}</b><br>%{customdata}<extra></extra>",
                 )

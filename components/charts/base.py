@@ -9,9 +9,12 @@ template says is what the room sees; ``tests/test_legibility.py`` measures it in
 from __future__ import annotations
 
 import html
+from collections.abc import Sequence
 
 import plotly.graph_objects as go
 import plotly.io as pio
+
+from components.theme import ink_on
 
 # Streamlit's own font first; exports from headless Chromium fall back to a system sans-serif.
 FONT_FAMILY = "'Source Sans 3', 'Source Sans Pro', Helvetica, Arial, 'DejaVu Sans', 'Liberation Sans', sans-serif"
@@ -273,20 +276,26 @@ def stacked_bars(
     value_title: str,
     category_title: str = "",
     barmode: str = "stack",
+    patterns: Sequence[str] | None = None,
 ) -> go.Figure:
     """Bars for several named series over the same categories (empty series are skipped).
 
-    ``series`` holds (name, values, colour); names are shown as given, so escape data first."""
+    ``series`` holds (name, values, colour); names are shown as given, so escape data first.
+    ``patterns``, one fill pattern per series (``""`` for solid), make series whose colour
+    carries a meaning (a status, an outcome) readable without telling colours apart."""
     category_axis, value_axis = ("y", "x") if horizontal else ("x", "y")
     fig = go.Figure()
-    for name, values, colour in series:
+    for index, (name, values, colour) in enumerate(series):
         if not any(values):
             continue
+        marker: dict = {"color": colour}
+        if patterns is not None:
+            marker["pattern"] = {"shape": patterns[index], "fgcolor": ink_on(colour), "size": 7}
         fig.add_trace(
             go.Bar(
                 name=name,
                 orientation="h" if horizontal else "v",
-                marker_color=colour,
+                marker=marker,
                 hovertemplate=f"<b>%{{{category_axis}}}</b><br>{name}: %{{{value_axis}}}<extra></extra>",
                 **{category_axis: categories, value_axis: values},
             )

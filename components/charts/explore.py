@@ -21,7 +21,14 @@ from components.analysis import (
 )
 from components.charts.base import SOURCE_CH7, SOURCE_DATA, column_labels, finish, plural, stacked_bars, wrap
 from components.schema import MISSION_STATUSES, MODE_IDS
-from components.theme import CATEGORY_COLOURS, MODE_COLOURS, OKABE_ITO, STATUS_GROUP_COLOURS, destination_colour
+from components.theme import (
+    CATEGORY_COLOURS,
+    MODE_COLOURS,
+    OKABE_ITO,
+    STATUS_GROUP_COLOURS,
+    STATUS_GROUP_PATTERNS,
+    destination_colour,
+)
 from components.vocabulary import agency_labels, destination_labels, destination_short_labels, mode_labels, status_label
 
 
@@ -165,6 +172,7 @@ def missions_by_status(missions: pd.DataFrame, destinations: pd.DataFrame) -> go
         ],
         horizontal=True,
         value_title="Missions",
+        patterns=[STATUS_GROUP_PATTERNS[g] for g in STATUS_GROUP_ORDER],
     )
     return finish(fig, title="Missions by destination and status", source=SOURCE_DATA, height=380)
 
@@ -545,7 +553,9 @@ def recommended_vs_practised_chart(table: pd.DataFrame, modes: pd.DataFrame, des
                 y=[mode_names[m] for m in part["mode_id"]],
                 mode="markers+text",
                 marker={
-                    "symbol": "square",
+                    # Recommended cells are squares, the others circles: the shape says what the
+                    # colour says, and the text says practised (a count) or not ("gap").
+                    "symbol": "square" if category.startswith("recommended") else "circle",
                     "size": 44,
                     "color": colour,
                     "line": {"width": 1, "color": "#BFC5CC" if category == "neither" else colour},

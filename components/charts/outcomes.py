@@ -24,6 +24,8 @@ OUTCOME_COLOURS = {
     "arrival": "#CC79A7",  # reddish purple
     "surface": "#882255",  # wine
 }
+# A success is solid; each kind of failure has a pattern of its own besides its colour.
+OUTCOME_PATTERNS = {"succeeded": "", "launch": "x", "cruise": "-", "arrival": "+", "surface": "."}
 SOURCE = f"{SOURCE_DATA} (status and failure phase, from NSSDCA and agency records)"
 TOP_AGENCIES = 12  # the lead agencies with most launched missions; the rest are summed as "Others"
 
@@ -59,6 +61,7 @@ def _outcome_bars(table: pd.DataFrame, *, horizontal: bool, category_title: str)
         labels,
         [(OUTCOMES[o], [int(v) for v in table[o]], OUTCOME_COLOURS[o]) for o in OUTCOMES],
         horizontal=horizontal,
+        patterns=[OUTCOME_PATTERNS[o] for o in OUTCOMES],
         value_title="Launched missions",
         category_title=category_title,
     )

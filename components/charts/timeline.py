@@ -30,7 +30,7 @@ from components.charts.base import (
 )
 from components.memo import shared
 from components.metrics import FAILURE_WORDS, is_cooperative, led_by
-from components.theme import MODE_COLOURS, NEUTRAL, STATUS_COLOURS, distinct_agency_colours
+from components.theme import MODE_COLOURS, NEUTRAL, STATUS_COLOURS, STATUS_PATTERNS, distinct_agency_colours, ink_on
 from components.vocabulary import (
     COLOURINGS,
     agency_labels,
@@ -149,6 +149,15 @@ def _legend_order(groups: pd.Series, colours: dict[str, str], color_by: str) -> 
     return ordered + last
 
 
+def _bar_pattern(group: str, notional: bool, colour: str, color_by: str) -> dict:
+    """Coloured by status, every status has a fill pattern of its own as well as its colour (a
+    reader who cannot tell the colours apart reads the pattern, in the bars and the legend);
+    in the other colourings only notional windows are hatched."""
+    if color_by == "status":
+        return {"shape": STATUS_PATTERNS.get(group, ""), "fgcolor": ink_on(colour), "size": 7}
+    return {"shape": "/" if notional else "", "fgcolor": "#FFFFFF"}
+
+
 def _legend_name(group_name: str, notional: bool, color_by: str) -> str:
     """Solid bars carry the group's name; hatched ones say they are notional windows (when
     colouring by status the group already says "Notional")."""
@@ -250,6 +259,7 @@ def mission_timeline(
             selected = part[(part["status"] == "notional") == notional]
             if selected.empty:
                 continue
+            colour = colours.get(group, "#8C8C8C")
             fig.add_trace(
                 go.Bar(
                     name=_legend_name(group_names.get(group, str(group)), notional, color_by),
@@ -259,9 +269,9 @@ def mission_timeline(
                     y=selected["label"].to_list(),
                     orientation="h",
                     marker={
-                        "color": colours.get(group, "#8C8C8C"),
+                        "color": colour,
                         "opacity": 0.45 if notional else 0.95,
-                        "pattern": {"shape": "/" if notional else "", "fgcolor": "#FFFFFF"},
+                        "pattern": _bar_pattern(group, notional, colour, color_by),
                         "line": {
                             "width": [3 if m in highlight else 0 for m in selected["mission_id"]],
                             "color": "#1B1F24",
