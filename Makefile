@@ -25,11 +25,13 @@ run: install
 	@scripts/ensure_chromium.sh || echo "Continuing without Chromium: the app runs, image export will not."
 	$(BIN)/streamlit run app.py --server.port $(PORT)
 
+# Two workers (the machine's two cores); each test file stays on one worker, so a file's
+# server and browser fixtures start once.
 test: install browser
 	$(BIN)/ruff check .
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest -n 2 --dist loadfile
 
-# Benchmarks, not part of make test: rerun per page against a hello-world app, dataset load.
+# Benchmarks, not part of make test: reruns, first chart, burst, export, the room, replicas, start-up.
 bench: install
 	$(BIN)/python -m bench.run
 
