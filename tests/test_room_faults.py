@@ -40,6 +40,7 @@ import threading
 import time
 import urllib.request
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -528,6 +529,13 @@ def start_server(db: Path) -> tuple[subprocess.Popen, str]:
     raise RuntimeError("streamlit did not become healthy within 60 s")
 
 
+def run_apart(coroutine):
+    """Run the protocol clients on an event loop of their own, in a thread: the test process may
+    already run one (Playwright's, left by a browser test on the same worker)."""
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        return pool.submit(asyncio.run, coroutine).result()
+
+
 def test_answers_sent_before_the_server_is_killed_show_on_the_facilitator_screen_after_a_restart(
     make_store, db_path
 ) -> None:
@@ -579,7 +587,7 @@ def test_answers_sent_before_the_server_is_killed_show_on_the_facilitator_screen
 
     server, base = start_server(db_path)
     try:
-        shown = asyncio.run(first_server(base))
+        shown = run_apart(first_server(base))
         server.send_signal(signal.SIGKILL)  # three "Sent" acknowledged; no refresh of the projector yet
         server.wait(timeout=10)
     finally:
@@ -588,7 +596,7 @@ def test_answers_sent_before_the_server_is_killed_show_on_the_facilitator_screen
 
     server, base = start_server(db_path)
     try:
-        shown = asyncio.run(facilitator_counts(base))
+        shown = run_apart(facilitator_counts(base))
     finally:
         server.kill()
         server.wait(timeout=10)
