@@ -60,6 +60,7 @@ from components.room import (
     new_token,
 )
 from components.room import store as store_module
+from tests import test_room_page
 
 from .browser_support import ROOT, free_port
 
@@ -70,6 +71,9 @@ VOCABULARY = PollVocabulary(
     destination_labels={"moon": "Moon", "mars": "Mars", "comets": "Comets"},
 )
 APP = ROOT / "app.py"
+# The room page in AppTest, and its fixture, as the room page's own tests drive them.
+room_db = test_room_page.room_db
+room_page = test_room_page.room_page
 SIDE_FILES = ("-wal", "-shm")
 
 
@@ -605,23 +609,6 @@ def test_answers_sent_before_the_server_is_killed_show_on_the_facilitator_screen
 
 
 # The page ----------------------------------------------------------------------------------------
-
-
-@pytest.fixture
-def room_db(tmp_path, monkeypatch) -> Path:
-    path = tmp_path / "room.sqlite"
-    monkeypatch.setenv("H2061_ROOM_DB", str(path))
-    monkeypatch.setenv("H2061_ROOM_HOST", "127.0.0.1")
-    return path
-
-
-def room_page(query: dict | None = None) -> AppTest:
-    at = AppTest.from_file(str(APP), default_timeout=120)
-    for name, value in (query or {}).items():
-        at.query_params[name] = value
-    at.switch_page("views/room.py").run()
-    assert not at.exception, [e.value for e in at.exception]
-    return at
 
 
 def alerts(elements) -> str:
